@@ -1,0 +1,70 @@
+/**
+ * The one configuration schema. Every setting of the gateway is declared
+ * here, with its default; the process refuses to start and lists every bad
+ * setting (see load.ts). Secrets are never values here, only file paths.
+ */
+import { z } from 'zod';
+
+const oid = z.string().regex(/^[0-2](\.(0|[1-9]\d*))+$/, 'must be an OID such as 1.2.250.1.999');
+const code = z.object({ code: z.string().min(1), codeSystem: z.string().min(1), displayName: z.string().optional() });
+
+export const configSchema = z.object({
+  establishment: z
+    .object({
+      /** Name of the geographic site (submission-set author institution, VIHF, CDA custodian). */
+      name: z.string().min(1).default('Centre Hospitalier de Démonstration'),
+      /** FINESS of the geographic site (9 characters). */
+      finess: z.string().regex(/^\d[\dAB]\d{7}$/, 'must be a 9-character FINESS').default('999000019'),
+      /** healthcareFacilityTypeCode (TRE_R02) and VIHF Secteur_Activite. */
+      facilityType: code.default({ code: 'SA01', codeSystem: '1.2.250.1.71.4.2.4', displayName: 'Etablissement public de santé' }),
+      /** Default practiceSettingCode (TRE_A01) when the source gives none. */
+      practiceSetting: code.default({ code: 'ETABLISSEMENT', codeSystem: '1.2.250.1.213.1.1.4.9', displayName: 'Etablissement de santé' }),
+    })
+    .prefault({}),
+  software: z
+    .object({
+      /** Software name: VIHF subject-id and LPS_Nom, system author name. */
+      name: z.string().min(1).default('dmp-gateway'),
+      version: z.string().min(1).default('0.1.0'),
+      /** DMP homologation number (LPS_ID_HOMOLOGATION_DMP). */
+      homologation: z.string().min(1).default('DEV-NON-HOMOLOGUE'),
+    })
+    .prefault({}),
+  ids: z
+    .object({
+      /** OID of the sending system (XDS sourceId). */
+      sourceId: oid.default('1.2.250.1.999.1.1'),
+      /** Root under which the gateway mints document and submission-set OIDs (`<root>.<n>`); default: UUID OIDs (2.25). */
+      oidRoot: oid.optional(),
+      /** Assigning authority of local patient ids (IPP). */
+      ippAuthority: oid.default('1.2.250.1.999.1.2'),
+    })
+    .prefault({}),
+  signing: z
+    .object({
+      /** PEM private key of the ORG SIGN certificate (env DMP_SIGN_KEY). Empty: the development PKI. */
+      keyFile: z.string().optional(),
+      /** PEM certificate of the ORG SIGN certificate (env DMP_SIGN_CERT). */
+      certFile: z.string().optional(),
+      /** Digest of XAdES and VIHF signatures: sha256 (ANS) or sha1 (older GIE profile). */
+      digest: z.enum(['sha256', 'sha1']).default('sha256'),
+    })
+    .prefault({}),
+  vihf: z
+    .object({
+      /** VIHF_Version: 3.0 in every published example, 4.0 in one ANS table. */
+      version: z.string().default('3.0'),
+      validitySeconds: z.number().int().positive().default(300),
+    })
+    .prefault({}),
+  dmp: z
+    .object({
+      /** ITI-41 endpoint of the DMP (or of the built-in sandbox). */
+      iti41Url: z.string().url().default('https://127.0.0.1:8443/dmp/iti41'),
+    })
+    .prefault({}),
+  /** Folder of the development PKI (generated on demand, never committed). */
+  devPkiDir: z.string().default('.dev/pki'),
+});
+
+export type Config = z.infer<typeof configSchema>;
