@@ -42,8 +42,10 @@ export const OID = {
   authorSpecialtyAutomaton: '1.2.250.1.213.1.1.4.6',
   /** Submission-set content type (activity) codes [DOMAIN.md §2, VOLET-HL7]. */
   contentType: '1.2.250.1.213.2.2',
-  /** XDS format codes (`urn:ihe:iti:xds-sd:pdf:2008`...) [CI-SIS]. */
+  /** XDS format codes (`urn:ihe:iti:xds-sd:pdf:2008`...): TRE_A11-IheFormatCode [CI-SIS]. */
   formatCodeScheme: '1.3.6.1.4.1.19376.1.2.3',
+  /** French format codes (`urn:asip:ci-sis:...`, `urn:ans:ci-sis:...`): TRE_A06-FormatCodeComplementaire [TRE, PDSm constr-bind-format]. */
+  formatCodeComplementaryScheme: '1.2.250.1.213.1.1.4.2.282',
   /** Purpose of use (`normal`) in the VIHF [CI-SIS VIHF]. */
   purposeOfUse: '1.2.250.1.213.1.1.4.248',
   /** UUID-derived OIDs (ITU-T X.667): `2.25.<decimal uuid>`. */
@@ -179,11 +181,151 @@ export const VISIBILITY_CODE = {
   maskedFromProfessionals: 'MASQUE_PS',
 } as const;
 
-/** Format codes of N1 documents by media type [CI-SIS, IHE XDS-SD]. */
+/**
+ * Format codes (TRE_A11, scheme {@link OID.formatCodeScheme}) of N1 documents by
+ * `nonXMLBody/text/@mediaType`. Source: ANS ConceptMap
+ * ASS_A12-CorresMediaTypeCDANonStructure-XdsFormatCode-CISIS v5.0.0 (TRE_R222 →
+ * TRE_A11), repo ansforge/IG-terminologie-de-sante; JPEG, RTF and TIFF are the
+ * French `urn:ihe:iti-fr:xds-sd:*:2010` codes (IHE XDS-SD itself defines only PDF and text).
+ */
 export const N1_FORMAT_CODE: Readonly<Record<string, string>> = {
   'application/pdf': 'urn:ihe:iti:xds-sd:pdf:2008',
   'text/plain': 'urn:ihe:iti:xds-sd:text:2008',
-  'image/jpeg': 'urn:ihe:iti:xds-sd:jpeg:2008',
-  'image/tiff': 'urn:ihe:iti:xds-sd:tiff:2008',
-  'text/rtf': 'urn:ihe:iti:xds-sd:rtf:2008',
+  'image/jpeg': 'urn:ihe:iti-fr:xds-sd:jpeg:2010',
+  'image/tiff': 'urn:ihe:iti-fr:xds-sd:tiff:2010',
+  'text/rtf': 'urn:ihe:iti-fr:xds-sd:rtf:2010',
 };
+
+/** WS-Addressing 1.0 well-known URIs [WS-Addressing 1.0 Core §2.1 (anonymous), SOAP Binding §6 (fault action)]. */
+export const WSA = {
+  anonymous: 'http://www.w3.org/2005/08/addressing/anonymous',
+  faultAction: 'http://www.w3.org/2005/08/addressing/soap/fault',
+} as const;
+
+/** Media types of SOAP 1.2 and MTOM/XOP messages [RFC 3902, W3C XOP 1.0 §A.1, ITI TF-2x Appendix V]. */
+export const MEDIA_TYPE = {
+  soap12: 'application/soap+xml',
+  xop: 'application/xop+xml',
+  multipartRelated: 'multipart/related',
+} as const;
+
+/**
+ * Metadata of the XAdES signature document entry that signs a submission set
+ * (IHE DSG document, as the DMP expects it). Same values in two independent
+ * DMP clients: ansforge/DRIM-M_DRIMbox (`dmp/xades/DocumentEntry.java`) and
+ * OpenXtrem Mediboard (`CXDSMappingCDA::createSignature`); classCode, typeCode
+ * and formatCode are those of IHE ITI DSG (Document Digital Signature) for a signature document.
+ */
+export const SIGNATURE_DOCUMENT = {
+  classCode: {
+    code: 'urn:oid:1.3.6.1.4.1.19376.1.2.1.1.1',
+    codeSystem: 'URN',
+    displayName: 'Digital Signature',
+  },
+  typeCode: { code: 'E1762', codeSystem: 'ASTM', displayName: 'Full Document' },
+  formatCode: {
+    code: 'http://www.w3.org/2000/09/xmldsig#',
+    codeSystem: 'URN',
+    displayName: 'Default Signature Style',
+  },
+  /** ASTM E1762 signature purpose "Source" (urn:iso-astm:E1762-95:2013). */
+  eventCode: { code: '1.2.840.10065.1.12.1.14', codeSystem: '1.2.840.10065.1.12', displayName: 'Source' },
+  title: 'Source',
+  /** ISO 639-2 `art` (artificial language), as in both clients above. */
+  languageCode: 'art',
+  mimeType: 'text/xml',
+} as const;
+
+/** MIME type of a CDA document entry (`application/xslt+xml` is for self-presenting CDA) [VOLET-HL7 mapping.md]. */
+export const CDA_MIME_TYPE = 'text/xml';
+
+/** Values of the SubmissionSetStatus slot of a HasMember association [ITI-3 §4.2.2.1, HasMember]. */
+export const SUBMISSION_SET_STATUS = { original: 'Original', reference: 'Reference' } as const;
+
+/** Names of the XDS external identifiers [ITI-3 Tables 4.2.3.2-1 and 4.2.3.3-1]. */
+export const EXTERNAL_ID_NAME = {
+  submissionSetPatientId: 'XDSSubmissionSet.patientId',
+  submissionSetSourceId: 'XDSSubmissionSet.sourceId',
+  submissionSetUniqueId: 'XDSSubmissionSet.uniqueId',
+  documentEntryPatientId: 'XDSDocumentEntry.patientId',
+  documentEntryUniqueId: 'XDSDocumentEntry.uniqueId',
+} as const;
+
+/** Display names of the first confidentialityCode (N/R/V) [HL7 v3 Confidentiality 2.16.840.1.113883.5.25]. */
+export const CONFIDENTIALITY_DISPLAY = { N: 'Normal', R: 'Restricted', V: 'Very restricted' } as const;
+
+/** Display names of the TRE_A07 visibility codes, as labelled in the ANS HL7 v2 examples (OBX MetaDMPMSS) [VOLET-HL7]. */
+export const VISIBILITY_DISPLAY = {
+  INVISIBLE_PATIENT: 'Document Non Visible par le patient',
+  INVISIBLE_REPRESENTANTS_LEGAUX: 'Non visible par les représentants Légaux du patient',
+  MASQUE_PS: 'Masqué aux professionnels de Santé',
+} as const;
+
+/** authorSpecialty of a software author (automaton) [DOMAIN.md §3, CI-SIS; code system TRE_A00 `1.2.250.1.213.1.1.4.6`]. */
+export const SYSTEM_AUTHOR_SPECIALTY = {
+  code: 'AUTOMATE',
+  codeSystem: OID.authorSpecialtyAutomaton,
+  displayName: 'Automate',
+} as const;
+
+/**
+ * XML-DSig algorithm and type URIs [W3C XMLDSig Core 1.1 §6, W3C Exclusive XML Canonicalization 1.0,
+ * RFC 6931 (rsa-sha256, xmlenc#sha256), ETSI TS 101 903 v1.3.2 §6.3.1 (SignedProperties type)].
+ */
+export const DSIG = {
+  excC14n: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+  envelopedSignature: 'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
+  rsaSha256: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  rsaSha1: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
+  sha256: 'http://www.w3.org/2001/04/xmlenc#sha256',
+  sha1: 'http://www.w3.org/2000/09/xmldsig#sha1',
+  manifestType: 'http://www.w3.org/2000/09/xmldsig#Manifest',
+  xadesSignedPropertiesType: 'http://uri.etsi.org/01903#SignedProperties',
+} as const;
+
+/** SAML 2.0 URNs used in the VIHF [SAML 2.0 core §3.4.1.1, §8.3.6; authn-context §3.4.21; VOLET-HL7 mapping.md; DRIMBOX VIHF.java]. */
+export const SAML = {
+  /** Issuer format: the signing certificate's subject DN [VOLET-HL7 mapping.md]. */
+  issuerFormatX509: 'urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName',
+  bearer: 'urn:oasis:names:tc:SAML:2.0:cm:bearer',
+  /** Authentication context of a system authenticated by its TLS client certificate [DRIMBOX VIHF.java]. */
+  authnContextTlsClient: 'urn:oasis:names:tc:SAML:2.0:ac:classes:TLSClient',
+} as const;
+
+/** VIHF attribute names [VOLET-HL7 mapping.md "Mapping VIHF pour le DMP", DRIMBOX VIHFField.java]. */
+export const VIHF_ATTRIBUTE = {
+  version: 'VIHF_Version',
+  authenticationMode: 'Authentification_Mode',
+  structureId: 'Identifiant_Structure',
+  facilityType: 'Secteur_Activite',
+  subjectId: 'urn:oasis:names:tc:xspa:1.0:subject:subject-id',
+  role: 'urn:oasis:names:tc:xacml:2.0:subject:role',
+  resourceId: 'urn:oasis:names:tc:xacml:2.0:resource:resource-id',
+  resourceUrn: 'Ressource_URN',
+  purposeOfUse: 'urn:oasis:names:tc:xspa:1.0:subject:purposeofuse',
+  /** Only with a "connexion secrète" request [VOLET-HL7 mapping.md]. */
+  confidentialityCode: 'urn:oasis:names:tc:xspa:1.0:resource:patient:hl7:confidentiality-code',
+  lpsName: 'LPS_Nom',
+  lpsVersion: 'LPS_Version',
+  lpsHomologation: 'LPS_ID_HOMOLOGATION_DMP',
+} as const;
+
+/** Constant VIHF values of automated feeding [VOLET-HL7 mapping.md, DRIMBOX BaseRequest.java]. */
+export const VIHF_VALUE = {
+  indirectAuthentication: 'INDIRECTE',
+  resourceUrnDmp: 'urn:dmp',
+  purposeOfUseNormal: 'normal',
+  /** codeSystemName DRIMbox sends with the purpose of use [DRIMBOX BaseRequest.java]. */
+  purposeOfUseSystemName: 'mode acces VIHF 1.0',
+} as const;
+
+/** IHE Document Digital Signature constants [IHE ITI TF-3 §5.5.2, §5.5.3.1; ASTM E1762-95(2013)]. */
+export const DSG = {
+  /** ASTM E1762 "Source Signature": signature of an automated data source [ITI TF-3 Table 5.5.2-1]. */
+  sourceSignature: '1.2.840.10065.1.12.1.14',
+  /**
+   * Digest given to the SubmissionSet uniqueId reference of the manifest: DSG says "a hash value of 0";
+   * DRIMbox (a DMP-tested client) sends the base64 of one zero byte.
+   */
+  submissionSetDigest: 'AA==',
+} as const;
