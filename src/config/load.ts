@@ -14,6 +14,10 @@ const ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['DMP_SIGN_KEY', ['signing', 'keyFile']],
   ['DMP_SIGN_CERT', ['signing', 'certFile']],
   ['DMP_ITI41_URL', ['dmp', 'iti41Url']],
+  ['REDIS_URL', ['redis', 'url']],
+  ['REDIS_PREFIX', ['redis', 'prefix']],
+  ['PORT', ['http', 'port']],
+  ['STORAGE_KEY_FILE', ['storage', 'encryptionKeyFile']],
 ];
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: string): void {

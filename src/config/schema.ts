@@ -59,8 +59,69 @@ export const configSchema = z.object({
     .prefault({}),
   dmp: z
     .object({
-      /** ITI-41 endpoint of the DMP (or of the built-in sandbox). */
+      /** Endpoints of the DMP; the defaults are those of the built-in sandbox. */
       iti41Url: z.string().url().default('https://127.0.0.1:8443/dmp/iti41'),
+      iti18Url: z.string().url().default('https://127.0.0.1:8443/dmp/iti18'),
+      iti57Url: z.string().url().default('https://127.0.0.1:8443/dmp/iti57'),
+      td02Url: z.string().url().default('https://127.0.0.1:8443/dmp/td02'),
+      /** Client certificate (ORG AUTH_CLI) and key, PEM; empty: the development PKI. */
+      tlsCertFile: z.string().optional(),
+      tlsKeyFile: z.string().optional(),
+      /** CA certificates (PEM bundle) that sign the DMP's server certificate; empty: the development CA. */
+      tlsCaFile: z.string().optional(),
+      /** Time allowed for one DMP call, from connection to the end of the answer. */
+      timeoutMs: z.number().int().positive().default(30_000),
+    })
+    .prefault({}),
+  redis: z
+    .object({
+      url: z.string().default('redis://127.0.0.1:6379'),
+      /** Prefix of every key the gateway writes (records, payloads, queues): several gateways can share a Redis. */
+      prefix: z.string().regex(/^[\w.-]+$/, 'letters, digits, _ . - only').default('dmpgw'),
+    })
+    .prefault({}),
+  http: z
+    .object({
+      port: z.coerce.number().int().min(0).max(65535).default(8080),
+      host: z.string().default('127.0.0.1'),
+      /** Largest request body accepted (bytes); larger → 413 before parsing. */
+      maxBodyBytes: z.number().int().positive().default(30 * 1024 * 1024),
+    })
+    .prefault({}),
+  storage: z
+    .object({
+      /** File holding the 32-byte AES-256-GCM payload key (raw, hex or base64); empty: generated in devPkiDir. */
+      encryptionKeyFile: z.string().optional(),
+    })
+    .prefault({}),
+  queue: z
+    .object({
+      /** Attempts per deposit before it ends `failed`. */
+      attempts: z.number().int().min(1).max(100).default(8),
+      /** First retry delay; doubles each attempt. */
+      backoffMs: z.number().int().positive().default(5_000),
+      /** Longest delay between two attempts. */
+      maxBackoffMs: z.number().int().positive().default(15 * 60_000),
+      /** Random share of each delay (0–1), so retries of many documents spread out. */
+      jitter: z.number().min(0).max(1).default(0.3),
+      /** Jobs one worker process runs at once. */
+      concurrency: z.number().int().min(1).max(256).default(8),
+      /** How long a worker may hold a job without renewing its lock before another takes it over (crash recovery). */
+      lockDurationMs: z.number().int().min(1000).default(30_000),
+      /** How often stuck records (stored, no job) are re-enqueued. */
+      reconcileEveryMs: z.number().int().min(1000).default(60_000),
+      /** Time in-flight jobs get to finish on shutdown. */
+      shutdownGraceMs: z.number().int().min(0).default(20_000),
+    })
+    .prefault({}),
+  sandbox: z
+    .object({
+      /** Run the built-in sandbox DMP in this process (`npm start` does). */
+      enabled: z.boolean().default(true),
+      port: z.number().int().min(0).max(65535).default(8443),
+      adminPort: z.number().int().min(0).max(65535).default(8444),
+      /** Verify VIHF and XAdES signatures (turned off only to measure their cost). */
+      checkSignatures: z.boolean().default(true),
     })
     .prefault({}),
   /** Folder of the development PKI (generated on demand, never committed). */
