@@ -17,7 +17,11 @@ describe('configuration', () => {
 
   it('lists every bad setting at once', () => {
     try {
-      parseConfig({ establishment: { finess: '12' }, ids: { sourceId: 'not-an-oid' }, signing: { digest: 'md5' } });
+      parseConfig({
+        establishment: { finess: '12' },
+        ids: { sourceId: 'not-an-oid' },
+        signing: { digest: 'md5' },
+      });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(GatewayError);

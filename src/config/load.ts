@@ -23,8 +23,8 @@ const ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly string[]]> = [
 function setPath(target: Record<string, unknown>, path: readonly string[], value: string): void {
   let node = target;
   for (const key of path.slice(0, -1)) {
-    const next = node[key];
-    node = (typeof next === 'object' && next !== null ? next : (node[key] = {})) as Record<string, unknown>;
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1] as string] = value;
 }
@@ -47,14 +47,21 @@ export function parseConfig(raw: unknown, env: Env = {}): Config {
 }
 
 /** Reads the JSON file (if any) and the environment. */
-export function loadConfig(file: string | undefined = process.env.DMP_GATEWAY_CONFIG, env: Env = process.env): Config {
+export function loadConfig(
+  file: string | undefined = process.env.DMP_GATEWAY_CONFIG,
+  env: Env = process.env,
+): Config {
   let raw: unknown = {};
   if (file) {
     try {
       raw = JSON.parse(readFileSync(file, 'utf8'));
     } catch (err) {
       throw new GatewayError('CONFIG_INVALID', [
-        { code: 'CONFIG_INVALID', path: file, message: `cannot read configuration: ${(err as Error).message}` },
+        {
+          code: 'CONFIG_INVALID',
+          path: file,
+          message: `cannot read configuration: ${(err as Error).message}`,
+        },
       ]);
     }
   }

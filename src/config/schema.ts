@@ -6,7 +6,11 @@
 import { z } from 'zod';
 
 const oid = z.string().regex(/^[0-2](\.(0|[1-9]\d*))+$/, 'must be an OID such as 1.2.250.1.999');
-const code = z.object({ code: z.string().min(1), codeSystem: z.string().min(1), displayName: z.string().optional() });
+const code = z.object({
+  code: z.string().min(1),
+  codeSystem: z.string().min(1),
+  displayName: z.string().optional(),
+});
 
 export const configSchema = z.object({
   establishment: z
@@ -14,11 +18,22 @@ export const configSchema = z.object({
       /** Name of the geographic site (submission-set author institution, VIHF, CDA custodian). */
       name: z.string().min(1).default('Centre Hospitalier de Démonstration'),
       /** FINESS of the geographic site (9 characters). */
-      finess: z.string().regex(/^\d[\dAB]\d{7}$/, 'must be a 9-character FINESS').default('999000019'),
+      finess: z
+        .string()
+        .regex(/^\d[\dAB]\d{7}$/, 'must be a 9-character FINESS')
+        .default('999000019'),
       /** healthcareFacilityTypeCode (TRE_R02) and VIHF Secteur_Activite. */
-      facilityType: code.default({ code: 'SA01', codeSystem: '1.2.250.1.71.4.2.4', displayName: 'Etablissement public de santé' }),
+      facilityType: code.default({
+        code: 'SA01',
+        codeSystem: '1.2.250.1.71.4.2.4',
+        displayName: 'Etablissement public de santé',
+      }),
       /** Default practiceSettingCode (TRE_A01) when the source gives none. */
-      practiceSetting: code.default({ code: 'ETABLISSEMENT', codeSystem: '1.2.250.1.213.1.1.4.9', displayName: 'Etablissement de santé' }),
+      practiceSetting: code.default({
+        code: 'ETABLISSEMENT',
+        codeSystem: '1.2.250.1.213.1.1.4.9',
+        displayName: 'Etablissement de santé',
+      }),
     })
     .prefault({}),
   software: z
@@ -77,7 +92,10 @@ export const configSchema = z.object({
     .object({
       url: z.string().default('redis://127.0.0.1:6379'),
       /** Prefix of every key the gateway writes (records, payloads, queues): several gateways can share a Redis. */
-      prefix: z.string().regex(/^[\w.-]+$/, 'letters, digits, _ . - only').default('dmpgw'),
+      prefix: z
+        .string()
+        .regex(/^[\w.-]+$/, 'letters, digits, _ . - only')
+        .default('dmpgw'),
     })
     .prefault({}),
   http: z
@@ -85,7 +103,11 @@ export const configSchema = z.object({
       port: z.coerce.number().int().min(0).max(65535).default(8080),
       host: z.string().default('127.0.0.1'),
       /** Largest request body accepted (bytes); larger → 413 before parsing. */
-      maxBodyBytes: z.number().int().positive().default(30 * 1024 * 1024),
+      maxBodyBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(30 * 1024 * 1024),
     })
     .prefault({}),
   storage: z
@@ -101,7 +123,11 @@ export const configSchema = z.object({
       /** First retry delay; doubles each attempt. */
       backoffMs: z.number().int().positive().default(5_000),
       /** Longest delay between two attempts. */
-      maxBackoffMs: z.number().int().positive().default(15 * 60_000),
+      maxBackoffMs: z
+        .number()
+        .int()
+        .positive()
+        .default(15 * 60_000),
       /** Random share of each delay (0–1), so retries of many documents spread out. */
       jitter: z.number().min(0).max(1).default(0.3),
       /** Jobs one worker process runs at once. */

@@ -19,14 +19,51 @@ export interface CatalogueEntry {
 }
 
 export const CATALOGUE = {
-  INVALID_INPUT: { code: 'INVALID_INPUT', retryable: false, xds: 'XDSRegistryMetadataError', summary: 'the input is not valid' },
-  MISSING_INS: { code: 'MISSING_INS', retryable: false, xds: 'XDSPatientIdDoesNotMatch', volet: '903', summary: 'no INS for the patient' },
-  INS_MISMATCH: { code: 'INS_MISMATCH', retryable: false, xds: 'XDSPatientIdDoesNotMatch', volet: '904', summary: 'the INS differs between the message and the document' },
-  INS_INCOMPLETE: { code: 'INS_INCOMPLETE', retryable: false, xds: 'XDSPatientIdDoesNotMatch', volet: '905', summary: 'the INS identity traits are incomplete' },
-  UNSUPPORTED_CONTENT: { code: 'UNSUPPORTED_CONTENT', retryable: false, xds: 'XDSRepositoryMetadataError', summary: 'the document content type is not supported' },
-  UNSAFE_XML: { code: 'UNSAFE_XML', retryable: false, xds: 'XDSRegistryMetadataError', summary: 'the XML uses a DOCTYPE or entity declaration' },
+  INVALID_INPUT: {
+    code: 'INVALID_INPUT',
+    retryable: false,
+    xds: 'XDSRegistryMetadataError',
+    summary: 'the input is not valid',
+  },
+  MISSING_INS: {
+    code: 'MISSING_INS',
+    retryable: false,
+    xds: 'XDSPatientIdDoesNotMatch',
+    volet: '903',
+    summary: 'no INS for the patient',
+  },
+  INS_MISMATCH: {
+    code: 'INS_MISMATCH',
+    retryable: false,
+    xds: 'XDSPatientIdDoesNotMatch',
+    volet: '904',
+    summary: 'the INS differs between the message and the document',
+  },
+  INS_INCOMPLETE: {
+    code: 'INS_INCOMPLETE',
+    retryable: false,
+    xds: 'XDSPatientIdDoesNotMatch',
+    volet: '905',
+    summary: 'the INS identity traits are incomplete',
+  },
+  UNSUPPORTED_CONTENT: {
+    code: 'UNSUPPORTED_CONTENT',
+    retryable: false,
+    xds: 'XDSRepositoryMetadataError',
+    summary: 'the document content type is not supported',
+  },
+  UNSAFE_XML: {
+    code: 'UNSAFE_XML',
+    retryable: false,
+    xds: 'XDSRegistryMetadataError',
+    summary: 'the XML uses a DOCTYPE or entity declaration',
+  },
   CONFIG_INVALID: { code: 'CONFIG_INVALID', retryable: false, summary: 'the configuration is not valid' },
-  SIGNATURE_INVALID: { code: 'SIGNATURE_INVALID', retryable: false, summary: 'an XML signature does not verify' },
+  SIGNATURE_INVALID: {
+    code: 'SIGNATURE_INVALID',
+    retryable: false,
+    summary: 'an XML signature does not verify',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

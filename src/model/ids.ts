@@ -44,7 +44,8 @@ export function documentUniqueId(id: InstanceId, path = 'ClinicalDocument/id'): 
     const issue: Issue = {
       code: 'INVALID_INPUT',
       path,
-      message: 'the document id must be a bare OID (root without extension): the DMP rejects OID^extension uniqueIds',
+      message:
+        'the document id must be a bare OID (root without extension): the DMP rejects OID^extension uniqueIds',
     };
     throw new GatewayError('INVALID_INPUT', [issue]);
   }

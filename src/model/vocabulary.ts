@@ -153,6 +153,8 @@ export const SOAP_ACTION = {
   iti57: 'urn:ihe:iti:2010:UpdateDocumentSet',
   iti57Response: 'urn:ihe:iti:2010:UpdateDocumentSetResponse',
   td02: 'urn:hl7-org:v3:PRPA_IN201307UV02',
+  /** TD0.2 response (HL7 v3 PRPA_IN201308UV02) [CI-SIS DMP TD0.2; TLSi kit GDP client, Dehempe GdpExistenceClient]. */
+  td02Response: 'urn:hl7-org:v3:PRPA_IN201308UV02',
 } as const;
 
 /** XML namespaces. */
@@ -328,4 +330,38 @@ export const DSG = {
    * DRIMbox (a DMP-tested client) sends the base64 of one zero byte.
    */
   submissionSetDigest: 'AA==',
+} as const;
+
+/** Stored query ids of ITI-18 Registry Stored Query [ITI TF-2a §3.18.4.1.2.3.7 "Parameters for Required Queries"]. */
+export const STORED_QUERY = {
+  findDocuments: 'urn:uuid:14d4debf-8f97-4251-9a74-a90016b0af0d',
+  getDocuments: 'urn:uuid:5c4f972b-d56b-40ac-a5fc-c8ca9b40b9d4',
+} as const;
+
+/**
+ * ITI-57 availability status change: association type (submission set → entry) and its slots
+ * [ITI TF-2b §3.57 Update Document Set; as sent to the DMP by ansforge/DRIM-M_DRIMbox DeleteRequest.java].
+ */
+export const METADATA_UPDATE = {
+  updateAvailabilityStatus: 'urn:ihe:iti:2010:AssociationType:UpdateAvailabilityStatus',
+  originalStatusSlot: 'OriginalStatus',
+  newStatusSlot: 'NewStatus',
+} as const;
+
+/**
+ * HL7 v3 identifiers of the DMP TD0.2 existence test (PRPA_IN201307UV02 → PRPA_IN201308UV02)
+ * [HL7 v3 interaction ids 2.16.840.1.113883.1.6; reasonCode, DMP device id and query response
+ * codes as used by ansforge/DRIM-M_DRIMbox VerifyAuthorizationRequest.java and the ANS TLSi kit].
+ */
+export const TD02 = {
+  interactionIdRoot: '2.16.840.1.113883.1.6',
+  request: 'PRPA_IN201307UV02',
+  response: 'PRPA_IN201308UV02',
+  /** reasonCode of an existence test (`Test d'existence de dossier`), code system 1.2.250.1.213.1.1.4.11. */
+  reasonExistenceTest: { code: 'TEST_EXST', codeSystem: '1.2.250.1.213.1.1.4.11' },
+  /** Device id of the DMP (receiver/device/id). */
+  dmpDeviceId: '1.2.250.1.213.4.1.1.1',
+  /** queryAck/queryResponseCode: `OK` a DMP exists, `NF` none. */
+  dmpFound: 'OK',
+  dmpNotFound: 'NF',
 } as const;

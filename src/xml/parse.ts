@@ -43,7 +43,11 @@ export function parseXml(input: string | Uint8Array, options: ParseOptions = {},
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new GatewayError('INVALID_INPUT', [
-      { code: 'INVALID_INPUT', path, message: `not well-formed XML (line ${valid.err.line}): ${valid.err.msg}` },
+      {
+        code: 'INVALID_INPUT',
+        path,
+        message: `not well-formed XML (line ${valid.err.line}): ${valid.err.msg}`,
+      },
     ]);
   }
   const arrays = new Set(options.arrays ?? []);

@@ -4,7 +4,8 @@ import { FIXED_NOW, sequentialIds, testConfig } from '../../../test/support/cont
 import { GatewayError } from '../../errors/catalogue.ts';
 import { documentReferenceToSubmission } from './document-reference.ts';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../fixtures/fhir/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../../fixtures/fhir/${name}`, import.meta.url), 'utf8'));
 const ctx = () => ({ config: testConfig, ids: sequentialIds(), now: FIXED_NOW });
 
 describe('DocumentReference → canonical submission', () => {
@@ -24,7 +25,10 @@ describe('DocumentReference → canonical submission', () => {
     expect(doc.id).toEqual({ root: '1.2.250.1.999.1.3.1001' });
     expect(doc.typeCode).toMatchObject({ code: '11490-0', codeSystem: '2.16.840.1.113883.6.1' });
     expect(doc.classCode).toMatchObject({ code: '10', codeSystem: '1.2.250.1.213.1.1.4.1' });
-    expect(doc.formatCode).toEqual({ code: 'urn:ihe:iti:xds-sd:pdf:2008', codeSystem: '1.3.6.1.4.1.19376.1.2.3' });
+    expect(doc.formatCode).toEqual({
+      code: 'urn:ihe:iti:xds-sd:pdf:2008',
+      codeSystem: '1.3.6.1.4.1.19376.1.2.3',
+    });
     expect(doc.healthcareFacilityTypeCode.codeSystem).toBe('1.2.250.1.71.4.2.4');
     expect(doc.practiceSettingCode.codeSystem).toBe('1.2.250.1.213.1.1.4.9');
     expect(doc.creationTime).toBe('2026-11-20T09:00:00.000Z');
@@ -38,7 +42,11 @@ describe('DocumentReference → canonical submission', () => {
     expect(doc.content.kind).toBe('unstructured');
     expect(doc.versionNumber).toBe(1);
     expect(doc.confidentiality).toBe('N');
-    expect(doc.visibility).toEqual({ hiddenFromPatient: false, hiddenFromLegalRepresentatives: false, maskedFromProfessionals: false });
+    expect(doc.visibility).toEqual({
+      hiddenFromPatient: false,
+      hiddenFromLegalRepresentatives: false,
+      maskedFromProfessionals: false,
+    });
     expect(s.submissionTime).toBe(FIXED_NOW.toISOString());
     expect(s.entryUUID).toMatch(/^urn:uuid:/);
   });
@@ -51,7 +59,10 @@ describe('DocumentReference → canonical submission', () => {
 
   it('builds a replacement from the predecessor facts', () => {
     const predecessor = { setId: { root: '1.2.250.1.999.1.4.7' }, versionNumber: 2 };
-    const doc = documentReferenceToSubmission(fixture('documentreference-replace.json'), { ...ctx(), predecessor }).documents[0]!;
+    const doc = documentReferenceToSubmission(fixture('documentreference-replace.json'), {
+      ...ctx(),
+      predecessor,
+    }).documents[0]!;
     expect(doc.versionNumber).toBe(3);
     expect(doc.setId).toEqual(predecessor.setId);
     expect(doc.replaces).toEqual({
@@ -70,7 +81,9 @@ describe('DocumentReference → canonical submission', () => {
     }
     expect(error).toBeInstanceOf(GatewayError);
     const found = error!.issues.map((i) => `${i.path}: ${i.message}`);
-    expect(found).toContain('DocumentReference.contained[0].identifier: no INS (1.2.250.1.213.1.4.8/1.2.250.1.213.1.4.9/1.2.250.1.213.1.4.10/1.2.250.1.213.1.4.11)');
+    expect(found).toContain(
+      'DocumentReference.contained[0].identifier: no INS (1.2.250.1.213.1.4.8/1.2.250.1.213.1.4.9/1.2.250.1.213.1.4.10/1.2.250.1.213.1.4.11)',
+    );
     expect(found).toContain('DocumentReference.content[0].attachment.data: not valid base64');
     expect(found).toContain('DocumentReference.type: required');
   });

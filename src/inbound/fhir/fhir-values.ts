@@ -21,12 +21,21 @@ export function readCode(
   return readCoding(concept.coding, path, issues);
 }
 
-export function readCoding(codings: readonly Coding[], path: string, issues: IssueCollector): Code | undefined {
+export function readCoding(
+  codings: readonly Coding[],
+  path: string,
+  issues: IssueCollector,
+): Code | undefined {
   for (const [i, coding] of codings.entries()) {
     const oid = systemToOid(coding.system);
     if (oid && coding.code) return { code: coding.code, codeSystem: oid, displayName: coding.display };
     if (!coding.code) issues.add('INVALID_INPUT', `${path}.coding[${i}].code`, 'required');
-    else issues.add('INVALID_INPUT', `${path}.coding[${i}].system`, 'unknown code system: give an OID (urn:oid:...) or a known URI');
+    else
+      issues.add(
+        'INVALID_INPUT',
+        `${path}.coding[${i}].system`,
+        'unknown code system: give an OID (urn:oid:...) or a known URI',
+      );
   }
   return undefined;
 }
@@ -44,7 +53,10 @@ export function resolveContained<T extends Resource>(
 }
 
 /** The value of the identifier whose system is `urn:oid:<oid>` (or the bare OID). */
-export function identifierWithOid(identifiers: readonly Identifier[] | undefined, oids: readonly string[]): Identifier | undefined {
+export function identifierWithOid(
+  identifiers: readonly Identifier[] | undefined,
+  oids: readonly string[],
+): Identifier | undefined {
   return identifiers?.find((id) => {
     const oid = systemToOid(id.system);
     return oid !== undefined && oids.includes(oid) && !!id.value;
@@ -52,7 +64,11 @@ export function identifierWithOid(identifiers: readonly Identifier[] | undefined
 }
 
 /** FHIR dateTime/instant → ISO 8601 instant (UTC); undefined when not a full date-time. */
-export function toInstant(value: string | undefined, path: string, issues: IssueCollector): string | undefined {
+export function toInstant(
+  value: string | undefined,
+  path: string,
+  issues: IssueCollector,
+): string | undefined {
   if (!value) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)) {
     issues.add('INVALID_INPUT', path, 'not a FHIR dateTime');
