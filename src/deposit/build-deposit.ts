@@ -14,9 +14,9 @@ import { buildVihf, type VihfParams } from '../signature/vihf.ts';
 import { buildSignatureDocument } from '../signature/xades.ts';
 import { buildSoapEnvelope } from '../soap/envelope.ts';
 import { writeMtom } from '../soap/mtom.ts';
-import { cx } from '../xds/hl7-types.ts';
 import { buildProvideAndRegister } from '../xds/provide-and-register.ts';
 import { serialize, signedFragment } from '../xml/tree.ts';
+import { patientVihfParams } from './vihf-params.ts';
 
 export interface DepositEnv {
   readonly config: Pick<Config, 'establishment' | 'software' | 'ids' | 'vihf' | 'dmp'>;
@@ -53,22 +53,9 @@ export function documentBytes(submission: Submission, document: DocumentEntry): 
   return document.content.kind === 'cda' ? document.content.bytes : wrapN1(submission, document);
 }
 
-/** VIHF attributes for automated feeding by the establishment (DOMAIN.md §5). */
+/** VIHF attributes for automated feeding by the establishment (DOMAIN.md §5), see ./vihf-params.ts. */
 export function vihfParams(submission: Submission, env: DepositEnv): VihfParams {
-  const { establishment, software, vihf } = env.config;
-  return {
-    version: vihf.version,
-    issuer: env.signerDn,
-    nameId: software.name,
-    structureId: `1${establishment.finess}`,
-    facilityType: establishment.facilityType,
-    subjectId: software.name,
-    role: { code: 'AUTOMATE', codeSystem: '1.2.250.1.213.1.1.4.6', displayName: 'Automate' },
-    resourceId: cx(submission.patient.ins, 'NH'),
-    purposeOfUse: { code: 'normal', codeSystem: '1.2.250.1.213.1.1.4.248', displayName: 'Accès normal' },
-    lps: { name: software.name, version: software.version, homologation: software.homologation },
-    validitySeconds: vihf.validitySeconds,
-  };
+  return patientVihfParams(submission.patient, env);
 }
 
 /** Builds the complete ITI-41 deposit of a submission. */

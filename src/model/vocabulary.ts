@@ -365,3 +365,21 @@ export const TD02 = {
   dmpFound: 'OK',
   dmpNotFound: 'NF',
 } as const;
+
+/** Stored query parameter names (ITI-18) [IHE ITI TF-2a §3.18.4.1.2.3.7.1 FindDocuments, §3.18.4.1.2.3.7.5 GetDocuments]. */
+export const QUERY_PARAM = {
+  patientId: '$XDSDocumentEntryPatientId',
+  status: '$XDSDocumentEntryStatus',
+  uniqueId: '$XDSDocumentEntryUniqueId',
+} as const;
+
+/**
+ * Further TD0.2 request values (see {@link TD02}) [ANS "TLSi kit éditeur" sample `MessageBuilder.IsDMPExistHl7V3Message`;
+ * ansforge/DRIM-M_DRIMbox `VerifyAuthorizationRequest.java`]: the DMP's software name (receiver), the display name
+ * of TEST_EXST, the semanticsText of the patient identifier parameter.
+ */
+export const TD02_REQUEST = {
+  dmpSoftwareName: 'DMP',
+  reasonDisplayName: "Test d'existence de dossier",
+  patientIdSemantics: 'Patient.id',
+} as const;
