@@ -33,7 +33,11 @@ function attach(client: Redis, log: Logger, role: string): Redis {
 
 /** A client for request paths: commands fail immediately while Redis is unreachable. */
 export function failFastRedis(url: string, log: Logger, role: string): Redis {
-  return attach(new Redis(url, { ...base(role), enableOfflineQueue: false, maxRetriesPerRequest: 1 }), log, role);
+  return attach(
+    new Redis(url, { ...base(role), enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
+    log,
+    role,
+  );
 }
 
 /** A client for BullMQ workers: commands wait for the connection to come back. */
@@ -43,7 +47,12 @@ export function blockingRedis(url: string, log: Logger, role: string): Redis {
 
 /** Pings Redis once; throws a message that says how to start one. */
 export async function checkRedis(url: string): Promise<void> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   probe.on('error', () => {});
   try {
     await probe.connect();
@@ -56,4 +65,16 @@ export async function checkRedis(url: string): Promise<void> {
   } finally {
     probe.disconnect();
   }
+}
+
+/** Resolves once the client is connected (or rejects after `timeoutMs`). */
+export async function whenReady(client: Redis, timeoutMs = 10_000): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('redis did not become ready')), timeoutMs);
+    client.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

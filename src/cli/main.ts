@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.ts';
 import { formatIssue, GatewayError } from '../errors/catalogue.ts';
+import { startCommand } from '../main.ts';
 import { ensureDevPki } from '../pki/dev-pki.ts';
 import { translateCommand } from './translate.ts';
 
@@ -17,10 +18,16 @@ commands:
       --identity-status <code>    INS identity status (default VALI)
       --visibility <codes>        comma-separated TRE_A07 flags (INVISIBLE_PATIENT, INVISIBLE_REPRESENTANTS_LEGAUX, MASQUE_PS)
       --replaces-entry-uuid <id>  entryUUID of the document a CDA replacement (RPLC) replaces
+  start [--role api,worker,sandbox] [--config <file>]
+                                  run the gateway (default: every role, with the built-in sandbox DMP)
   pki [--config <file>]           generate the development PKI (CA, signing, TLS client/server) if absent
 `;
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number | undefined> {
+  if (argv[0] === 'start') {
+    await startCommand(argv.slice(1));
+    return undefined;
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -73,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    if (code !== undefined) process.exitCode = code;
   },
   (err: unknown) => {
     if (err instanceof GatewayError) {

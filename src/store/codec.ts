@@ -8,7 +8,9 @@ import type { Submission } from '../model/types.ts';
  * A JSON replacer that sees byte arrays before their `toJSON` (a Buffer's
  * would turn it into an array of numbers) and replaces them with `map(bytes)`.
  */
-export function bytesReplacer(map: (bytes: Uint8Array) => unknown): (this: unknown, key: string, value: unknown) => unknown {
+export function bytesReplacer(
+  map: (bytes: Uint8Array) => unknown,
+): (this: unknown, key: string, value: unknown) => unknown {
   return function (this: unknown, key: string, value: unknown) {
     const raw = (this as Record<string, unknown>)[key];
     return raw instanceof Uint8Array ? map(raw) : value;
@@ -16,7 +18,13 @@ export function bytesReplacer(map: (bytes: Uint8Array) => unknown): (this: unkno
 }
 
 export function encodeSubmission(submission: Submission): Buffer {
-  return Buffer.from(JSON.stringify(submission, bytesReplacer((b) => ({ $b64: Buffer.from(b).toString('base64') }))), 'utf8');
+  return Buffer.from(
+    JSON.stringify(
+      submission,
+      bytesReplacer((b) => ({ $b64: Buffer.from(b).toString('base64') })),
+    ),
+    'utf8',
+  );
 }
 
 export function decodeSubmission(bytes: Uint8Array): Submission {

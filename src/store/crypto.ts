@@ -44,7 +44,11 @@ export function parseKey(bytes: Buffer): Buffer {
   const b64 = Buffer.from(text, 'base64');
   if (b64.length === 32) return b64;
   throw new GatewayError('CONFIG_INVALID', [
-    { code: 'CONFIG_INVALID', path: 'storage.encryptionKeyFile', message: 'must hold a 32-byte key (raw, 64 hex digits or base64)' },
+    {
+      code: 'CONFIG_INVALID',
+      path: 'storage.encryptionKeyFile',
+      message: 'must hold a 32-byte key (raw, 64 hex digits or base64)',
+    },
   ]);
 }
 

@@ -11,7 +11,9 @@ import type { Source, SubmissionRecord } from './records.ts';
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }
@@ -21,7 +23,14 @@ export function sha256Hex(data: string | Uint8Array): string {
 }
 
 /** The operator-visible record of a submission (identifiers and codes only). */
-export function recordOf(id: string, source: Source, submission: Submission, identity: string, contentHash: string, now: Date): SubmissionRecord {
+export function recordOf(
+  id: string,
+  source: Source,
+  submission: Submission,
+  identity: string,
+  contentHash: string,
+  now: Date,
+): SubmissionRecord {
   return {
     id,
     source,

@@ -11,7 +11,9 @@ import { recordOf } from './identity.ts';
 import { SubmissionStore } from './records.ts';
 
 const submission = documentReferenceToSubmission(
-  JSON.parse(readFileSync(new URL('../../fixtures/fhir/documentreference-pdf.json', import.meta.url), 'utf8')),
+  JSON.parse(
+    readFileSync(new URL('../../fixtures/fhir/documentreference-pdf.json', import.meta.url), 'utf8'),
+  ),
   { config: testConfig, ids: sequentialIds(), now: FIXED_NOW },
 );
 
@@ -31,7 +33,11 @@ describe('submission store (real Redis)', () => {
 
   it('stores the record and an encrypted payload that decrypts to the same submission', async () => {
     const id = randomUUID();
-    const result = await store.create(recordOf(id, 'fhir', submission, `fhir:${id}`, 'h1', FIXED_NOW), submission, FIXED_NOW);
+    const result = await store.create(
+      recordOf(id, 'fhir', submission, `fhir:${id}`, 'h1', FIXED_NOW),
+      submission,
+      FIXED_NOW,
+    );
     expect(result).toEqual({ kind: 'created', id });
     const raw = await redis.hgetBuffer(`${prefix}:sub:${id}`, 'payload');
     expect(raw!.includes(Buffer.from('ANDRE'))).toBe(false);
@@ -49,9 +55,21 @@ describe('submission store (real Redis)', () => {
 
   it('recognises the same identity: duplicate with the same content, conflict with other content', async () => {
     const identity = `fhir:${randomUUID()}`;
-    const first = await store.create(recordOf(randomUUID(), 'fhir', submission, identity, 'same', FIXED_NOW), submission, FIXED_NOW);
-    const again = await store.create(recordOf(randomUUID(), 'fhir', submission, identity, 'same', FIXED_NOW), submission, FIXED_NOW);
-    const other = await store.create(recordOf(randomUUID(), 'fhir', submission, identity, 'other', FIXED_NOW), submission, FIXED_NOW);
+    const first = await store.create(
+      recordOf(randomUUID(), 'fhir', submission, identity, 'same', FIXED_NOW),
+      submission,
+      FIXED_NOW,
+    );
+    const again = await store.create(
+      recordOf(randomUUID(), 'fhir', submission, identity, 'same', FIXED_NOW),
+      submission,
+      FIXED_NOW,
+    );
+    const other = await store.create(
+      recordOf(randomUUID(), 'fhir', submission, identity, 'other', FIXED_NOW),
+      submission,
+      FIXED_NOW,
+    );
     expect(again).toEqual({ kind: 'duplicate', id: first.id });
     expect(other).toEqual({ kind: 'conflict', id: first.id });
   });
@@ -72,7 +90,11 @@ describe('submission store (real Redis)', () => {
     const b = randomUUID();
     await store.create(recordOf(a, 'fhir', submission, `fhir:${a}`, 'h', FIXED_NOW), submission, FIXED_NOW);
     await store.create(recordOf(b, 'fhir', submission, `fhir:${b}`, 'h', FIXED_NOW), submission, FIXED_NOW);
-    await redis.hset(`${prefix}:sub:${b}`, 'payload', (await redis.hgetBuffer(`${prefix}:sub:${a}`, 'payload'))!);
+    await redis.hset(
+      `${prefix}:sub:${b}`,
+      'payload',
+      (await redis.hgetBuffer(`${prefix}:sub:${a}`, 'payload'))!,
+    );
     await expect(store.payload(b)).rejects.toThrow();
   });
 });

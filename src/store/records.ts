@@ -14,7 +14,14 @@ import type { Code, InstanceId, Submission } from '../model/types.ts';
 import { decodeSubmission, encodeSubmission } from './codec.ts';
 import type { PayloadCipher } from './crypto.ts';
 
-export type SubmissionStatus = 'received' | 'queued' | 'sending' | 'retrying' | 'deposited' | 'rejected' | 'failed';
+export type SubmissionStatus =
+  | 'received'
+  | 'queued'
+  | 'sending'
+  | 'retrying'
+  | 'deposited'
+  | 'rejected'
+  | 'failed';
 export const TERMINAL: ReadonlySet<SubmissionStatus> = new Set(['deposited', 'rejected', 'failed']);
 
 export type Source = 'fhir' | 'hl7v2' | 'xds';
@@ -50,7 +57,17 @@ export interface Outcome {
 
 export interface TimelineEvent {
   readonly at: string;
-  readonly type: 'received' | 'queued' | 'attempt' | 'retry' | 'reconciled' | 'deposited' | 'rejected' | 'failed' | 'replayed' | 'recovered';
+  readonly type:
+    | 'received'
+    | 'queued'
+    | 'attempt'
+    | 'retry'
+    | 'reconciled'
+    | 'deposited'
+    | 'rejected'
+    | 'failed'
+    | 'replayed'
+    | 'recovered';
   readonly attempt?: number;
   readonly outcome?: string;
   readonly detail?: string;
@@ -204,7 +221,10 @@ export class SubmissionStore {
   }
 
   async appendEvent(id: string, event: Omit<TimelineEvent, 'at'>, now = new Date()): Promise<void> {
-    await this.redis.rpush(this.key('sub', id, 'events'), JSON.stringify({ at: now.toISOString(), ...event }));
+    await this.redis.rpush(
+      this.key('sub', id, 'events'),
+      JSON.stringify({ at: now.toISOString(), ...event }),
+    );
   }
 
   /** Ids of records not yet terminal, oldest first. */

@@ -24,7 +24,9 @@ async function translate(...args: string[]) {
   const config = join(pki, 'config.json');
   writeFileSync(config, JSON.stringify({ devPkiDir: pki }));
   try {
-    const r = await run(process.execPath, [cli, 'translate', ...args, '--out', out, '--config', config], { cwd: root });
+    const r = await run(process.execPath, [cli, 'translate', ...args, '--out', out, '--config', config], {
+      cwd: root,
+    });
     return { code: 0, out, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -35,12 +37,17 @@ async function translate(...args: string[]) {
 function checkOutput(out: string) {
   const envelope = readFileSync(join(out, 'iti41.xml'), 'utf8');
   const parts = new Map(readdirSync(join(out, 'parts')).map((f) => [f, readFileSync(join(out, 'parts', f))]));
-  const hrefs = [...envelope.matchAll(/<xop:Include\b[^>]*\bhref="([^"]+)"/g)].map((m) => contentIdFromHref(m[1]!));
+  const hrefs = [...envelope.matchAll(/<xop:Include\b[^>]*\bhref="([^"]+)"/g)].map((m) =>
+    contentIdFromHref(m[1]!),
+  );
   expect(hrefs.sort()).toEqual([...parts.keys()].sort());
   const body = inlineXop(standaloneXml(readSoapEnvelope(envelope).body!), parts);
   expect(xsdErrors(body, SCHEMA.xdsRepository)).toEqual([]);
   const submission = JSON.parse(readFileSync(join(out, 'submission.json'), 'utf8'));
-  expect(submission.documents[0].content.bytes).toMatchObject({ size: expect.any(Number), sha1: expect.stringMatching(/^[0-9a-f]{40}$/) });
+  expect(submission.documents[0].content.bytes).toMatchObject({
+    size: expect.any(Number),
+    sha1: expect.stringMatching(/^[0-9a-f]{40}$/),
+  });
   return { envelope, parts, submission };
 }
 
@@ -66,7 +73,9 @@ describe('dmp-gateway translate', () => {
   it('invalid input: exit 1 and every problem with its path', async () => {
     const r = await translate(join(root, 'fixtures/fhir/documentreference-invalid.json'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('DocumentReference.contained[0].identifier: no INS (1.2.250.1.213.1.4.8/1.2.250.1.213.1.4.9/1.2.250.1.213.1.4.10/1.2.250.1.213.1.4.11)');
+    expect(r.stderr).toContain(
+      'DocumentReference.contained[0].identifier: no INS (1.2.250.1.213.1.4.8/1.2.250.1.213.1.4.9/1.2.250.1.213.1.4.10/1.2.250.1.213.1.4.11)',
+    );
     expect(r.stderr).toContain('DocumentReference.content[0].attachment.data: not valid base64');
     expect(r.stderr).toContain('DocumentReference.type: required');
   });

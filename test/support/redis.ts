@@ -27,7 +27,9 @@ export async function testRedis(): Promise<Redis> {
   try {
     await redis.ping();
   } catch (err) {
-    throw new Error(`REDIS REQUIRED: integration tests need Redis at ${REDIS_URL} (${(err as Error).message}); .ci/run starts one`);
+    throw new Error(
+      `REDIS REQUIRED: integration tests need Redis at ${REDIS_URL} (${(err as Error).message}); .ci/run starts one`,
+    );
   }
   return redis;
 }

@@ -40,7 +40,8 @@ export function xsdErrors(xml: string | Uint8Array, schema: string): string[] {
     return [];
   } catch (err) {
     const e = err as { code?: string; stderr?: Buffer };
-    if (e.code === 'ENOENT') throw new Error('xmllint is not installed (Debian package libxml2-utils); .ci/run installs it');
+    if (e.code === 'ENOENT')
+      throw new Error('xmllint is not installed (Debian package libxml2-utils); .ci/run installs it');
     return (e.stderr?.toString() ?? String(err)).split('\n').filter((l) => l && !l.endsWith('validates'));
   }
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { DocumentReference, Patient as FhirPatient } from '@medplum/fhirtypes';
 import type { Config } from '../../config/schema.ts';
 import { IssueCollector } from '../../errors/catalogue.ts';
-import { systemToOid } from '../../model/code-systems.ts';
+import { isOid, systemToOid } from '../../model/code-systems.ts';
 import { classCodeForType, isDmpType } from '../../model/document-types.ts';
 import { type IdSource, newEntryUUID, newOid, uuidToOid } from '../../model/ids.ts';
 import type {
@@ -44,7 +44,7 @@ export const DEFAULT_CONTENT_TYPE: Code = { code: '97', codeSystem: OID.contentT
 function readId(doc: DocumentReference, ctx: FhirMapContext, issues: IssueCollector): InstanceId {
   const value = doc.masterIdentifier?.value;
   if (!value) return { root: newOid(ctx.ids, ctx.config.ids.oidRoot) };
-  if (value.startsWith('urn:oid:')) return { root: value.slice(8) };
+  if (value.startsWith('urn:oid:') && isOid(value.slice(8))) return { root: value.slice(8) };
   if (value.startsWith('urn:uuid:')) return { root: uuidToOid(value) };
   const oid = systemToOid(doc.masterIdentifier?.system);
   if (oid) return { root: oid, extension: value };

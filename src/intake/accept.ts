@@ -1,0 +1,50 @@
+/**
+ * Accepting a translated submission, whatever door it came through: store it
+ * durably (record + encrypted payload, identity claimed atomically), then
+ * queue it. The sender is acknowledged only after this returns. If queueing
+ * fails after the store succeeded, the record stays `received` and
+ * reconciliation queues it; the document is never lost.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.ts';
+import type { Submission } from '../model/types.ts';
+import { type DepositQueue, enqueueDeposit } from '../queue/deposit-queue.ts';
+import { recordOf } from '../store/identity.ts';
+import type { CreateResult, Source, SubmissionStore } from '../store/records.ts';
+
+export interface IntakeDeps {
+  readonly store: SubmissionStore;
+  readonly queue: DepositQueue;
+  readonly config: Pick<Config, 'queue'>;
+  readonly log: Logger;
+}
+
+export interface Inbound {
+  readonly source: Source;
+  readonly submission: Submission;
+  /** Stable identity of the document at its source (e.g. `fhir:<document OID>`). */
+  readonly identity: string;
+  /** Fingerprint of the received content. */
+  readonly contentHash: string;
+}
+
+export async function acceptSubmission(
+  deps: IntakeDeps,
+  inbound: Inbound,
+  now = new Date(),
+): Promise<CreateResult> {
+  const id = randomUUID();
+  const record = recordOf(id, inbound.source, inbound.submission, inbound.identity, inbound.contentHash, now);
+  const result = await deps.store.create(record, inbound.submission, now);
+  if (result.kind !== 'created') return result;
+  try {
+    await enqueueDeposit(deps.queue, deps.store, deps.config, id);
+  } catch (err) {
+    deps.log.warn(
+      { submission: id, err: (err as Error).message },
+      'stored but not queued yet; reconciliation will queue it',
+    );
+  }
+  return result;
+}

@@ -1,0 +1,233 @@
+#!/usr/bin/env node
+/**
+ * Process entry: loads the configuration once, builds the dependencies and
+ * starts the roles asked for (`--role api,worker,sandbox`; default: all, the
+ * sandbox only when enabled). It owns the lifecycle: on SIGTERM/SIGINT it
+ * stops intake, lets in-flight deposits finish within the grace period, then
+ * closes the queue, the sandbox and Redis.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { parseArgs } from 'node:util';
+import pino, { type Logger } from 'pino';
+import { loadConfig } from './config/load.ts';
+import type { Config } from './config/schema.ts';
+import { loadSigningKey } from './config/signing-key.ts';
+import { createDmpClient } from './dmp/client.ts';
+import { formatIssue, GatewayError } from './errors/catalogue.ts';
+import { createApp } from './http/app.ts';
+import { randomIds } from './model/ids.ts';
+import { devPkiPaths, ensureDevPki } from './pki/dev-pki.ts';
+import { createDepositQueue } from './queue/deposit-queue.ts';
+import { scheduleReconcile } from './queue/reconcile.ts';
+import { startDepositWorker } from './queue/worker.ts';
+import { blockingRedis, checkRedis, failFastRedis, whenReady } from './redis.ts';
+import { DEMO_PATIENTS } from './sandbox/demo-patients.ts';
+import { startSandbox } from './sandbox/server.ts';
+import type { Sandbox } from './sandbox/types.ts';
+import { loadPayloadKey, payloadCipher } from './store/crypto.ts';
+import { SubmissionStore } from './store/records.ts';
+
+type Role = 'api' | 'worker' | 'sandbox';
+const ROLES: readonly Role[] = ['api', 'worker', 'sandbox'];
+
+/** Client TLS material for the DMP: configured files, else the development PKI. */
+function dmpTls(config: Config) {
+  const dev = devPkiPaths(config.devPkiDir);
+  const read = (file: string | undefined, fallback: string) => readFileSync(file ?? fallback, 'utf8');
+  return {
+    certPem: read(config.dmp.tlsCertFile, dev.tlsClient.certPath),
+    keyPem: read(config.dmp.tlsKeyFile, dev.tlsClient.keyPath),
+    caPem: read(config.dmp.tlsCaFile, dev.ca.certPath),
+  };
+}
+
+export interface Running {
+  /** Base URL of the API, when the api role runs. */
+  readonly apiUrl?: string;
+  readonly sandbox?: Sandbox;
+  stop(): Promise<void>;
+}
+
+/** The configuration in effect: with the sandbox in this process, the gateway deposits into it. */
+function withSandboxEndpoints(config: Config, sandbox: Sandbox | undefined): Config {
+  if (!sandbox) return config;
+  const e = sandbox.endpoints;
+  return {
+    ...config,
+    dmp: { ...config.dmp, iti41Url: e.iti41, iti18Url: e.iti18, iti57Url: e.iti57, td02Url: e.td02 },
+  };
+}
+
+export async function start(
+  roles: ReadonlySet<Role>,
+  initial: Config = loadConfig(),
+  options: { log?: Logger } = {},
+): Promise<Running> {
+  let config = initial;
+  const log = options.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info', base: { app: 'dmp-gateway' } });
+  await ensureDevPki(config.devPkiDir, {
+    establishmentName: config.establishment.name,
+    finess: config.establishment.finess,
+    softwareName: config.software.name,
+  });
+  const signing = await loadSigningKey(config);
+  if (signing.development)
+    log.warn({ dir: config.devPkiDir }, 'signing with the development PKI: not for the real DMP');
+  const closers: (() => Promise<unknown>)[] = [];
+  let apiUrl: string | undefined;
+  let accepting = true;
+
+  let sandbox: Sandbox | undefined;
+  if (roles.has('sandbox') && config.sandbox.enabled) {
+    const pki = devPkiPaths(config.devPkiDir);
+    sandbox = await startSandbox({
+      host: '127.0.0.1',
+      port: config.sandbox.port,
+      adminPort: config.sandbox.adminPort,
+      serverCertPem: readFileSync(pki.tlsServer.certPath, 'utf8'),
+      serverKeyPem: readFileSync(pki.tlsServer.keyPath, 'utf8'),
+      clientCaPem: readFileSync(pki.ca.certPath, 'utf8'),
+      trustedSigningCertsPem: [signing.key.certPem],
+      checkSignatures: config.sandbox.checkSignatures,
+      patients: DEMO_PATIENTS,
+      log,
+    });
+    config = withSandboxEndpoints(config, sandbox);
+    log.info({ url: sandbox.url, admin: sandbox.adminUrl }, 'sandbox DMP listening');
+    closers.push(() => sandbox!.close());
+  }
+
+  if (roles.has('api') || roles.has('worker')) {
+    await checkRedis(config.redis.url);
+    const redis = failFastRedis(config.redis.url, log, 'store');
+    const store = new SubmissionStore(
+      redis,
+      config.redis.prefix,
+      payloadCipher(loadPayloadKey(config.storage.encryptionKeyFile, config.devPkiDir)),
+    );
+    const queueRedis = failFastRedis(config.redis.url, log, 'queue');
+    await Promise.all([whenReady(redis), whenReady(queueRedis)]);
+    const queue = createDepositQueue(queueRedis, config);
+    queue.on('error', (err) => log.warn({ err: err.message }, 'queue error'));
+    closers.unshift(async () => redis.quit());
+    closers.unshift(async () => {
+      await queue.close();
+      await queueRedis.quit();
+    });
+
+    if (roles.has('worker')) {
+      const dmp = createDmpClient({
+        endpoints: {
+          iti41: config.dmp.iti41Url,
+          iti18: config.dmp.iti18Url,
+          iti57: config.dmp.iti57Url,
+          td02: config.dmp.td02Url,
+        },
+        tls: dmpTls(config),
+        timeoutMs: config.dmp.timeoutMs,
+        signing: { key: signing.key, subjectDn: signing.subjectDn },
+        config,
+      });
+      const workerRedis = blockingRedis(config.redis.url, log, 'worker');
+      const worker = startDepositWorker(
+        workerRedis,
+        config,
+        {
+          store,
+          dmp,
+          depositEnv: () => ({
+            config,
+            ids: randomIds,
+            now: new Date(),
+            signingKey: signing.key,
+            signerDn: signing.subjectDn,
+          }),
+          log,
+        },
+        log,
+      );
+      const stopReconcile = scheduleReconcile(queue, store, config, log);
+      closers.unshift(async () => dmp.close());
+      closers.unshift(async () => {
+        stopReconcile();
+        await worker.close();
+        await workerRedis.quit();
+      });
+      log.info({ concurrency: config.queue.concurrency }, 'deposit worker started');
+    }
+
+    if (roles.has('api')) {
+      const app = createApp({
+        config,
+        store,
+        queue,
+        log,
+        accepting: () => accepting,
+        sandboxDocuments: sandbox ? () => sandbox!.documents() : undefined,
+      });
+      const server: Server = await new Promise((resolve, reject) => {
+        const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+        s.once('error', reject);
+      });
+      const address = server.address();
+      apiUrl = `http://${config.http.host}:${typeof address === 'object' && address ? address.port : config.http.port}`;
+      log.info({ url: apiUrl }, 'API listening');
+      closers.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      closers.unshift(async () => {
+        accepting = false;
+      });
+    }
+  }
+
+  const stop = async () => {
+    for (const close of closers) {
+      try {
+        await close();
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'error while closing');
+      }
+    }
+    log.info('stopped');
+  };
+  return { apiUrl, sandbox, stop };
+}
+
+function parseRoles(value: string | undefined): Set<Role> {
+  if (!value) return new Set(ROLES);
+  const roles = value.split(',').map((r) => r.trim());
+  for (const r of roles)
+    if (!ROLES.includes(r as Role)) throw new Error(`unknown role ${r} (api, worker, sandbox)`);
+  return new Set(roles as Role[]);
+}
+
+/** `dmp-gateway start [--role api,worker,sandbox] [--config file]`. */
+export async function startCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { role: { type: 'string' }, config: { type: 'string', short: 'c' } },
+  });
+  const { stop } = await start(
+    parseRoles(values.role ?? process.env.GATEWAY_ROLES),
+    loadConfig(values.config),
+  );
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    void stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+if (process.argv[1] && realpathSync(process.argv[1]) === import.meta.filename) {
+  startCommand(process.argv.slice(2)).catch((err: unknown) => {
+    if (err instanceof GatewayError)
+      process.stderr.write(
+        `${err.entry.summary}:\n${err.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}\n`,
+      );
+    else process.stderr.write(`cannot start: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+}

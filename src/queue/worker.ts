@@ -1,0 +1,60 @@
+/**
+ * Deposit workers: a BullMQ Worker running {@link processDeposit}, with the
+ * jittered exponential backoff, crash recovery through lock expiry (a job
+ * whose worker died is taken over once its lock lapses), and an init/close
+ * pair owned by main.ts.
+ */
+import { type ConnectionOptions, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.ts';
+import { backoffDelay, DEPOSIT_QUEUE, type DepositJobData, JITTERED_BACKOFF } from './deposit-queue.ts';
+import { type ProcessorDeps, processDeposit } from './processor.ts';
+
+export interface DepositWorker {
+  readonly worker: Worker<DepositJobData>;
+  /** Stops taking jobs and waits up to the grace period for those in flight. */
+  close(): Promise<void>;
+}
+
+export function startDepositWorker(
+  connection: ConnectionOptions,
+  config: Pick<Config, 'queue' | 'redis'>,
+  deps: ProcessorDeps,
+  log: Logger,
+): DepositWorker {
+  const worker = new Worker<DepositJobData>(
+    DEPOSIT_QUEUE,
+    async (job) =>
+      processDeposit(
+        job.data.submissionId,
+        { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 },
+        deps,
+      ),
+    {
+      connection,
+      prefix: `${config.redis.prefix}:bull`,
+      concurrency: config.queue.concurrency,
+      lockDuration: config.queue.lockDurationMs,
+      stalledInterval: Math.max(1000, Math.floor(config.queue.lockDurationMs / 2)),
+      maxStalledCount: 5,
+      settings: {
+        backoffStrategy: (attemptsMade, type) =>
+          type === JITTERED_BACKOFF
+            ? backoffDelay(attemptsMade, config.queue)
+            : backoffDelay(attemptsMade, config.queue, () => 0),
+      },
+    },
+  );
+  worker.on('error', (err) => log.error({ err: err.message }, 'deposit worker error'));
+  worker.on('failed', (job, err) =>
+    log.warn({ job: job?.id, attempt: job?.attemptsMade, reason: err.message }, 'deposit attempt failed'),
+  );
+  return {
+    worker,
+    async close() {
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.queue.shutdownGraceMs).unref());
+      await Promise.race([worker.close(), grace]);
+      if (worker.isRunning()) await worker.close(true);
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * A whole gateway for integration tests: API, worker and sandbox DMP in this
+ * process (src/main.ts `start`), on ephemeral loopback ports, with a Redis
+ * key prefix and a development PKI of its own. Fast retries so failure
+ * classes play out in seconds.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { parseConfig } from '../../src/config/load.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { type Running, start } from '../../src/main.ts';
+import { dropPrefix, REDIS_URL, testPrefix, testRedis } from './redis.ts';
+
+export interface TestGateway extends Running {
+  readonly apiUrl: string;
+  readonly config: Config;
+  post(body: unknown): Promise<{ status: number; location: string | null; json: any }>;
+  status(id: string): Promise<any>;
+  /** Polls the status until `done` holds (or throws after `timeoutMs`). */
+  waitFor(id: string, done: (s: any) => boolean, timeoutMs?: number): Promise<any>;
+  /** Stops everything and removes the run's Redis keys. */
+  close(): Promise<void>;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export const FIXTURE = (name = 'documentreference-pdf.json') =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/fhir/${name}`, import.meta.url), 'utf8'));
+
+/** The fixture with its own document id, so each test deposits a new document. */
+let sequence = 0;
+/** The fixture with its own document OID, so each test deposits a new document. */
+export function freshDocument(name?: string) {
+  const doc = FIXTURE(name);
+  doc.masterIdentifier.value = `urn:oid:1.2.250.1.999.1.3.${Date.now()}${process.pid}${++sequence}`;
+  return doc;
+}
+
+export async function startTestGateway(
+  overrides: DeepPartial<Config> = {},
+  roles: ('api' | 'worker' | 'sandbox')[] = ['api', 'worker', 'sandbox'],
+): Promise<TestGateway> {
+  const prefix = testPrefix();
+  const base = {
+    devPkiDir: mkdtempSync(join(tmpdir(), 'gw-pki-')),
+    redis: { url: REDIS_URL, prefix },
+    http: { port: 0 },
+    sandbox: { port: 0, adminPort: 0 },
+    dmp: { timeoutMs: 5_000 },
+    queue: {
+      attempts: 4,
+      backoffMs: 50,
+      maxBackoffMs: 200,
+      lockDurationMs: 2_000,
+      reconcileEveryMs: 1_000,
+      shutdownGraceMs: 2_000,
+    },
+  };
+  const merged = {
+    ...base,
+    ...Object.fromEntries(
+      Object.entries(overrides).map(([k, v]) => [
+        k,
+        typeof v === 'object' ? { ...(base as Record<string, object>)[k], ...v } : v,
+      ]),
+    ),
+  };
+  const config = parseConfig(merged);
+  const running = await start(new Set(roles), config, {
+    log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
+  });
+  const apiUrl = running.apiUrl ?? '';
+  const gw: TestGateway = {
+    ...running,
+    apiUrl,
+    config,
+    async post(body) {
+      const res = await fetch(`${apiUrl}/fhir/DocumentReference`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/fhir+json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      return {
+        status: res.status,
+        location: res.headers.get('location'),
+        json: await res.json().catch(() => undefined),
+      };
+    },
+    async status(id) {
+      const res = await fetch(`${apiUrl}/api/submissions/${id}`);
+      return res.json();
+    },
+    async waitFor(id, done, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: any;
+      while (Date.now() < deadline) {
+        last = await gw.status(id);
+        if (done(last)) return last;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(
+        `submission ${id} did not reach the expected state; last: ${JSON.stringify(last?.status)} ${JSON.stringify(last?.timeline)}`,
+      );
+    },
+    async close() {
+      await running.stop();
+      const redis = await testRedis();
+      await dropPrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+  return gw;
+}
+
+export function idFrom(location: string | null): string {
+  if (!location) throw new Error('no Location header');
+  return location.split('/').pop()!;
+}
