@@ -40,9 +40,11 @@ export interface Attempt {
   /** 1-based number of this attempt. */
   readonly number: number;
   readonly max: number;
+  /** The job running it: only the record's current job may act on it. */
+  readonly jobId?: string;
 }
 
-export type ProcessResult = 'deposited' | 'already-terminal' | 'missing';
+export type ProcessResult = 'deposited' | 'already-terminal' | 'missing' | 'superseded';
 
 /** Thrown for a transient failure: BullMQ retries the job after the backoff delay. */
 export class RetryableDepositError extends Error {
@@ -75,6 +77,7 @@ export async function processDeposit(
     return 'missing';
   }
   if (TERMINAL.has(stored.status)) return 'already-terminal';
+  if (attempt.jobId && stored.jobId && attempt.jobId !== stored.jobId) return 'superseded';
   const submission = await store.payload(id);
   if (!submission) throw new UnrecoverableError('submission payload missing');
   const mayHaveLanded =

@@ -11,6 +11,9 @@ import { type DepositQueue, enqueueDeposit } from './deposit-queue.ts';
 
 const LIVE = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
+/** Records younger than this are left alone: their intake may still be adding the job. */
+export const RECONCILE_GRACE_MS = 10_000;
+
 export async function reconcile(
   queue: DepositQueue,
   store: SubmissionStore,
@@ -20,7 +23,7 @@ export async function reconcile(
   let requeued = 0;
   for (const id of await store.openIds()) {
     const stored = await store.get(id);
-    if (!stored) continue;
+    if (!stored || Date.now() - Date.parse(stored.updatedAt) < RECONCILE_GRACE_MS) continue;
     const job = stored.jobId ? await queue.getJob(stored.jobId) : undefined;
     const state = job ? await job.getState() : 'missing';
     if (LIVE.has(state)) continue;

@@ -27,7 +27,7 @@ export function startDepositWorker(
     async (job) =>
       processDeposit(
         job.data.submissionId,
-        { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1 },
+        { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1, jobId: job.id },
         deps,
       ),
     {

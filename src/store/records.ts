@@ -89,12 +89,12 @@ export type CreateResult =
   | { readonly kind: 'duplicate'; readonly id: string }
   | { readonly kind: 'conflict'; readonly id: string };
 
-// KEYS: idem, sub, events, open, uid. ARGV: id, contentHash, record, payload, event, nowMs, status.
+// KEYS: idem, sub, events, open, uid. ARGV: id, contentHash, record, payload, event, nowMs, status, nowIso.
 const CREATE = `
 local existing = redis.call('GET', KEYS[1])
 if existing then return existing end
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2])
-redis.call('HSET', KEYS[2], 'record', ARGV[3], 'payload', ARGV[4], 'status', ARGV[7], 'updatedAt', ARGV[6], 'attempts', 0)
+redis.call('HSET', KEYS[2], 'record', ARGV[3], 'payload', ARGV[4], 'status', ARGV[7], 'updatedAt', ARGV[8], 'attempts', 0)
 redis.call('RPUSH', KEYS[3], ARGV[5])
 redis.call('ZADD', KEYS[4], ARGV[6], ARGV[1])
 redis.call('SET', KEYS[5], ARGV[1])
@@ -149,6 +149,7 @@ export class SubmissionStore {
       JSON.stringify(event),
       String(now.getTime()),
       'received',
+      now.toISOString(),
     )) as string;
     if (result === 'created') return { kind: 'created', id: record.id };
     const [id, hash] = result.split('|') as [string, string];
