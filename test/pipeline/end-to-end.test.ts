@@ -43,7 +43,7 @@ describe('POST /fhir/DocumentReference → deposited in the sandbox DMP', () => 
       depositorStructureId: `1${gw.config.establishment.finess}`,
     });
     expect(stored!.confidentialityCodes.map((c: { code: string }) => c.code)).toEqual(['N']);
-    expect(stored!.entryUUID).toBe(done.documents[0].entryUUID);
+    expect(stored!.entryUUID).toBe(done.documents[0]?.entryUUID);
 
     // the same view through the gateway's API
     const view = (await (await fetch(`${gw.apiUrl}/api/sandbox/documents`)).json()) as { uniqueId: string }[];
@@ -65,7 +65,7 @@ describe('POST /fhir/DocumentReference → deposited in the sandbox DMP', () => 
     changed.content[0].attachment.title = 'Autre titre';
     const conflict = await gw.post(changed);
     expect(conflict.status).toBe(409);
-    expect(conflict.json.issue[0].expression).toEqual(['DocumentReference.masterIdentifier']);
+    expect(conflict.json.issue[0]?.expression).toEqual(['DocumentReference.masterIdentifier']);
   });
 
   it('invalid input → 422 OperationOutcome naming every bad path; nothing stored', async () => {
@@ -117,7 +117,7 @@ describe('POST /fhir/DocumentReference → deposited in the sandbox DMP', () => 
     const done = await gw.waitFor(idFrom(res.location), (s) => s.status === 'deposited');
     expect(done.documents[0]).toMatchObject({
       versionNumber: 2,
-      setId: firstDone.documents[0].setId,
+      setId: firstDone.documents[0]?.setId,
       replaces: original.masterIdentifier.value.slice(8),
     });
     const docs = gw.sandbox!.documents();

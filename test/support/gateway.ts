@@ -7,19 +7,24 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { OperationOutcome } from '@medplum/fhirtypes';
 import pino from 'pino';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { type Running, start } from '../../src/main.ts';
+import type { StoredSubmission, SubmissionRecord } from '../../src/store/records.ts';
 import { dropPrefix, REDIS_URL, testPrefix, testRedis } from './redis.ts';
+
+/** What `GET /api/submissions/:id` answers. */
+export type SubmissionView = SubmissionRecord & Omit<StoredSubmission, 'record'>;
 
 export interface TestGateway extends Running {
   readonly apiUrl: string;
   readonly config: Config;
-  post(body: unknown): Promise<{ status: number; location: string | null; json: any }>;
-  status(id: string): Promise<any>;
+  post(body: unknown): Promise<{ status: number; location: string | null; json: OperationOutcome }>;
+  status(id: string): Promise<SubmissionView>;
   /** Polls the status until `done` holds (or throws after `timeoutMs`). */
-  waitFor(id: string, done: (s: any) => boolean, timeoutMs?: number): Promise<any>;
+  waitFor(id: string, done: (s: SubmissionView) => boolean, timeoutMs?: number): Promise<SubmissionView>;
   /** Stops everything and removes the run's Redis keys. */
   close(): Promise<void>;
 }
@@ -63,7 +68,7 @@ export async function startTestGateway(
     ...Object.fromEntries(
       Object.entries(overrides).map(([k, v]) => [
         k,
-        typeof v === 'object' ? { ...(base as Record<string, object>)[k], ...v } : v,
+        typeof v === 'object' ? { ...(base as unknown as Record<string, object>)[k], ...v } : v,
       ]),
     ),
   };
@@ -85,16 +90,16 @@ export async function startTestGateway(
       return {
         status: res.status,
         location: res.headers.get('location'),
-        json: await res.json().catch(() => undefined),
+        json: (await res.json().catch(() => undefined)) as OperationOutcome,
       };
     },
     async status(id) {
       const res = await fetch(`${apiUrl}/api/submissions/${id}`);
-      return res.json();
+      return (await res.json()) as SubmissionView;
     },
     async waitFor(id, done, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
-      let last: any;
+      let last: SubmissionView | undefined;
       while (Date.now() < deadline) {
         last = await gw.status(id);
         if (done(last)) return last;
