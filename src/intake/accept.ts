@@ -37,6 +37,10 @@ export async function acceptSubmission(
   const id = randomUUID();
   const record = recordOf(id, inbound.source, inbound.submission, inbound.identity, inbound.contentHash, now);
   const result = await deps.store.create(record, inbound.submission, now);
+  deps.log.info(
+    { submission: result.id, source: inbound.source, result: result.kind },
+    'submission received',
+  );
   if (result.kind !== 'created') return result;
   try {
     await enqueueDeposit(deps.queue, deps.store, deps.config, id);

@@ -111,6 +111,15 @@ export async function processDeposit(
     }
     return retryOrFail(id, attempt, deps, `internal error: ${(err as Error).name}`, []);
   }
+  log.info(
+    {
+      submission: id,
+      attempt: attempt.number,
+      outcome: outcome.kind,
+      reason: 'reason' in outcome ? outcome.reason : undefined,
+    },
+    'deposit attempt',
+  );
   switch (outcome.kind) {
     case 'success':
       await store.transition(

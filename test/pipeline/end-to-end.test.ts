@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE, freshDocument, idFrom, startTestGateway, type TestGateway } from '../support/gateway.ts';
 
 let gw: TestGateway;
+const logLines: string[] = [];
 beforeAll(async () => {
-  gw = await startTestGateway();
+  gw = await startTestGateway({}, undefined, { logLines });
 });
 afterAll(async () => {
   await gw?.close();
@@ -44,6 +45,16 @@ describe('POST /fhir/DocumentReference → deposited in the sandbox DMP', () => 
     });
     expect(stored!.confidentialityCodes.map((c: { code: string }) => c.code)).toEqual(['N']);
     expect(stored!.entryUUID).toBe(done.documents[0]?.entryUUID);
+
+    // the job carries the submission id and nothing else
+    const { Queue } = await import('bullmq');
+    const queue = new Queue('deposit', {
+      connection: { url: gw.config.redis.url },
+      prefix: `${gw.config.redis.prefix}:bull`,
+    });
+    const job = await queue.getJob(done.jobId!);
+    expect(job?.data).toEqual({ submissionId: id });
+    await queue.close();
 
     // the same view through the gateway's API
     const view = (await (await fetch(`${gw.apiUrl}/api/sandbox/documents`)).json()) as { uniqueId: string }[];
@@ -127,5 +138,25 @@ describe('POST /fhir/DocumentReference → deposited in the sandbox DMP', () => 
     expect(docs.find((d) => d.uniqueId === replacement.masterIdentifier.value.slice(8))!.status).toMatch(
       /Approved$/,
     );
+  });
+});
+
+describe('patient data stays out of logs and the operator view', () => {
+  it('no INS, name or birth date in any log line or status answer', async () => {
+    const res = await gw.post(freshDocument());
+    const done = await gw.waitFor(idFrom(res.location), (s) => s.status === 'deposited');
+    expect(logLines.length).toBeGreaterThan(0);
+    const text = logLines.join('\n') + JSON.stringify(done);
+    for (const secret of [
+      '279035121518989',
+      'ANDRE',
+      'MARIE',
+      'DUPONT',
+      '19790321',
+      '1979-03-21',
+      'IPP-000123',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
   });
 });

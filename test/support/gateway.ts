@@ -46,6 +46,7 @@ export function freshDocument(name?: string) {
 export async function startTestGateway(
   overrides: DeepPartial<Config> = {},
   roles: ('api' | 'worker' | 'sandbox')[] = ['api', 'worker', 'sandbox'],
+  options: { logLines?: string[] } = {},
 ): Promise<TestGateway> {
   const prefix = testPrefix();
   const base = {
@@ -73,9 +74,11 @@ export async function startTestGateway(
     ),
   };
   const config = parseConfig(merged);
-  const running = await start(new Set(roles), config, {
-    log: pino({ level: process.env.TEST_LOG ?? 'silent' }),
-  });
+  const lines = options.logLines;
+  const log = lines
+    ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+    : pino({ level: process.env.TEST_LOG ?? 'silent' });
+  const running = await start(new Set(roles), config, { log });
   const apiUrl = running.apiUrl ?? '';
   const gw: TestGateway = {
     ...running,
