@@ -15,6 +15,8 @@ export interface CatalogueEntry {
   readonly xds?: string;
   /** ANS HL7 v2 volet consumer error code (DOMAIN.md §7) when one applies. */
   readonly volet?: string;
+  /** HL7 v2 message error condition (table 0357: 100 segment sequence, 101 required field missing, 102 data type, 103 table value, 200 unsupported message type, 207 application internal error...). */
+  readonly hl7?: string;
   readonly summary: string;
 }
 
