@@ -8,25 +8,31 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
-import type { Submission } from '../model/types.ts';
+import type { Deletion, Submission } from '../model/types.ts';
 import { type DepositQueue, enqueueDeposit } from '../queue/deposit-queue.ts';
 import { recordOf } from '../store/identity.ts';
-import type { CreateResult, Source, SubmissionStore } from '../store/records.ts';
+import type { CreateResult, ReplyChannel, Source, SubmissionStore } from '../store/records.ts';
 
 export interface IntakeDeps {
   readonly store: SubmissionStore;
   readonly queue: DepositQueue;
   readonly config: Pick<Config, 'queue'>;
   readonly log: Logger;
+  /** Called once a record reaches a terminal status. */
+  readonly onTerminal?: (id: string) => Promise<void>;
 }
 
 export interface Inbound {
   readonly source: Source;
-  readonly submission: Submission;
+  readonly submission: Submission | Deletion;
   /** Stable identity of the document at its source (e.g. `fhir:<document OID>`). */
   readonly identity: string;
   /** Fingerprint of the received content. */
   readonly contentHash: string;
+  /** Where the outcome goes back to, when the sender wants a business acknowledgement. */
+  readonly reply?: ReplyChannel;
+  /** Stored but not sent to the DMP (e.g. HL7 DESTDMP=N), with the reason. */
+  readonly skip?: string;
 }
 
 export async function acceptSubmission(
@@ -35,13 +41,31 @@ export async function acceptSubmission(
   now = new Date(),
 ): Promise<CreateResult> {
   const id = randomUUID();
-  const record = recordOf(id, inbound.source, inbound.submission, inbound.identity, inbound.contentHash, now);
+  const record = recordOf(
+    id,
+    inbound.source,
+    inbound.submission,
+    inbound.identity,
+    inbound.contentHash,
+    now,
+    inbound.reply,
+  );
   const result = await deps.store.create(record, inbound.submission, now);
   deps.log.info(
     { submission: result.id, source: inbound.source, result: result.kind },
     'submission received',
   );
   if (result.kind !== 'created') return result;
+  if (inbound.skip) {
+    await deps.store.transition(
+      id,
+      'skipped',
+      { type: 'skipped', outcome: inbound.skip },
+      { outcome: { reason: inbound.skip } },
+    );
+    await deps.onTerminal?.(id);
+    return result;
+  }
   try {
     await enqueueDeposit(deps.queue, deps.store, deps.config, id);
   } catch (err) {

@@ -168,3 +168,14 @@ export interface Submission {
   readonly patient: Patient;
   readonly documents: readonly DocumentEntry[];
 }
+
+/** A request to delete a deposited document (TD3.3c, ITI-57 to the DMP's Deleted status). */
+export interface Deletion {
+  readonly kind: 'deletion';
+  readonly patient: Patient;
+  /** uniqueId (OID) of the document to delete. */
+  readonly documentUniqueId: string;
+  /** Activity of the update submission set. */
+  readonly contentTypeCode: Code;
+  readonly author: Author;
+}

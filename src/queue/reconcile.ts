@@ -19,6 +19,7 @@ export async function reconcile(
   store: SubmissionStore,
   config: Pick<Config, 'queue'>,
   log: Logger,
+  onTerminal?: (id: string) => Promise<void>,
 ): Promise<number> {
   let requeued = 0;
   for (const id of await store.openIds()) {
@@ -35,6 +36,7 @@ export async function reconcile(
         { type: 'reconciled', outcome: 'attempts exhausted', detail: `job ${job.id}` },
         { outcome: { reason: 'attempts exhausted' } },
       );
+      await onTerminal?.(id);
       continue;
     }
     const jobId = !stored.jobId ? id : `${id}-k${Date.now().toString(36)}`;
@@ -51,13 +53,14 @@ export function scheduleReconcile(
   store: SubmissionStore,
   config: Pick<Config, 'queue'>,
   log: Logger,
+  onTerminal?: (id: string) => Promise<void>,
 ): () => void {
   let running = false;
   const run = async () => {
     if (running) return;
     running = true;
     try {
-      await reconcile(queue, store, config, log);
+      await reconcile(queue, store, config, log, onTerminal);
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'reconciliation failed; will retry');
     } finally {

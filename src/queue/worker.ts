@@ -8,7 +8,7 @@ import { type ConnectionOptions, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
 import { backoffDelay, DEPOSIT_QUEUE, type DepositJobData, JITTERED_BACKOFF } from './deposit-queue.ts';
-import { type ProcessorDeps, processDeposit } from './processor.ts';
+import { type ProcessorDeps, processJob } from './processor.ts';
 
 export interface DepositWorker {
   readonly worker: Worker<DepositJobData>;
@@ -25,7 +25,7 @@ export function startDepositWorker(
   const worker = new Worker<DepositJobData>(
     DEPOSIT_QUEUE,
     async (job) =>
-      processDeposit(
+      processJob(
         job.data.submissionId,
         { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1, jobId: job.id },
         deps,

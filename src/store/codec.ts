@@ -2,7 +2,7 @@
  * JSON form of a canonical submission for storage: byte arrays become
  * `{ "$b64": "..." }` and come back as Uint8Array. Lossless round trip.
  */
-import type { Submission } from '../model/types.ts';
+import type { Deletion, Submission } from '../model/types.ts';
 
 /**
  * A JSON replacer that sees byte arrays before their `toJSON` (a Buffer's
@@ -17,7 +17,7 @@ export function bytesReplacer(
   };
 }
 
-export function encodeSubmission(submission: Submission): Buffer {
+export function encodeSubmission(submission: Submission | Deletion): Buffer {
   return Buffer.from(
     JSON.stringify(
       submission,
@@ -27,10 +27,10 @@ export function encodeSubmission(submission: Submission): Buffer {
   );
 }
 
-export function decodeSubmission(bytes: Uint8Array): Submission {
+export function decodeSubmission(bytes: Uint8Array): Submission | Deletion {
   return JSON.parse(Buffer.from(bytes).toString('utf8'), (_k, v) =>
     v && typeof v === 'object' && typeof v.$b64 === 'string' && Object.keys(v).length === 1
       ? new Uint8Array(Buffer.from(v.$b64, 'base64'))
       : v,
-  ) as Submission;
+  ) as Submission | Deletion;
 }

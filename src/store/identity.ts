@@ -4,8 +4,8 @@
  * other content is a conflict.
  */
 import { createHash } from 'node:crypto';
-import type { Submission } from '../model/types.ts';
-import type { Source, SubmissionRecord } from './records.ts';
+import type { Deletion, Submission } from '../model/types.ts';
+import type { ReplyChannel, Source, SubmissionRecord } from './records.ts';
 
 /** JSON with object keys sorted, so equal content gives equal bytes whatever the sender's key order. */
 export function canonicalJson(value: unknown): string {
@@ -26,17 +26,25 @@ export function sha256Hex(data: string | Uint8Array): string {
 export function recordOf(
   id: string,
   source: Source,
-  submission: Submission,
+  submission: Submission | Deletion,
   identity: string,
   contentHash: string,
   now: Date,
+  reply?: ReplyChannel,
 ): SubmissionRecord {
+  const base = { id, source, createdAt: now.toISOString(), identity, contentHash, reply };
+  if ('kind' in submission) {
+    return {
+      ...base,
+      kind: 'deletion',
+      submissionSet: { uniqueId: '', entryUUID: '' },
+      documents: [],
+      target: submission.documentUniqueId,
+    };
+  }
   return {
-    id,
-    source,
-    createdAt: now.toISOString(),
-    identity,
-    contentHash,
+    ...base,
+    kind: 'deposit',
     submissionSet: { uniqueId: submission.uniqueId, entryUUID: submission.entryUUID },
     documents: submission.documents.map((d) => ({
       uniqueId: d.id.root,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXED_NOW, sequentialIds, testConfig } from '../../test/support/context.ts';
 import { dropPrefix, testPrefix, testRedis } from '../../test/support/redis.ts';
 import { documentReferenceToSubmission } from '../inbound/fhir/document-reference.ts';
+import type { Submission } from '../model/types.ts';
 import { encodeSubmission } from './codec.ts';
 import { payloadCipher } from './crypto.ts';
 import { recordOf } from './identity.ts';
@@ -46,7 +47,7 @@ describe('submission store (real Redis)', () => {
     expect(record).not.toMatch(/ANDRE|279035121518989|MARIE/);
     const back = await store.payload(id);
     expect(encodeSubmission(back!).equals(encodeSubmission(submission))).toBe(true);
-    expect(back!.documents[0]!.content.bytes).toBeInstanceOf(Uint8Array);
+    expect((back as Submission).documents[0]!.content.bytes).toBeInstanceOf(Uint8Array);
     const stored = await store.get(id);
     expect(stored).toMatchObject({ status: 'received', attempts: 0 });
     expect(stored!.timeline.map((e) => e.type)).toEqual(['received']);

@@ -10,7 +10,7 @@
  * `P:open` sorted set of records not yet terminal.
  */
 import type { Redis } from 'ioredis';
-import type { Code, InstanceId, Submission } from '../model/types.ts';
+import type { Code, Deletion, InstanceId, Submission } from '../model/types.ts';
 import { decodeSubmission, encodeSubmission } from './codec.ts';
 import type { PayloadCipher } from './crypto.ts';
 
@@ -20,15 +20,41 @@ export type SubmissionStatus =
   | 'sending'
   | 'retrying'
   | 'deposited'
+  | 'deleted'
+  | 'skipped'
   | 'rejected'
   | 'failed';
-export const TERMINAL: ReadonlySet<SubmissionStatus> = new Set(['deposited', 'rejected', 'failed']);
+/** Statuses a record does not leave (except by replay). */
+export const TERMINAL: ReadonlySet<SubmissionStatus> = new Set([
+  'deposited',
+  'deleted',
+  'skipped',
+  'rejected',
+  'failed',
+]);
 
 export type Source = 'fhir' | 'hl7v2' | 'xds';
+
+/** Where the outcome goes back to (business acknowledgement), when the sender asked for it. */
+export interface ReplyChannel {
+  readonly channel: 'hl7v2';
+  /** Sending application and facility of the original message (MSH-3/MSH-4). */
+  readonly sender: { readonly application: string; readonly facility: string };
+  /** Receiving application and facility of the original message (MSH-5/MSH-6). */
+  readonly receiver: { readonly application: string; readonly facility: string };
+  /** MSH-10 of the original message. */
+  readonly controlId: string;
+  /** MSH-9 of the original message. */
+  readonly messageType: string;
+  /** Whether a business acknowledgement (ZAM^Z01) is wanted. */
+  readonly businessAck: boolean;
+}
 
 /** What an operator may see of a submission: identifiers and codes, never patient data. */
 export interface SubmissionRecord {
   readonly id: string;
+  /** A deposit of documents, or the deletion of a deposited document. */
+  readonly kind: 'deposit' | 'deletion';
   readonly source: Source;
   readonly createdAt: string;
   readonly identity: string;
@@ -42,6 +68,9 @@ export interface SubmissionRecord {
     readonly typeCode: Code;
     readonly replaces?: string;
   }[];
+  /** uniqueId of the document a deletion removes. */
+  readonly target?: string;
+  readonly reply?: ReplyChannel;
 }
 
 export interface XdsErrorView {
@@ -64,10 +93,13 @@ export interface TimelineEvent {
     | 'retry'
     | 'reconciled'
     | 'deposited'
+    | 'deleted'
+    | 'skipped'
     | 'rejected'
     | 'failed'
     | 'replayed'
-    | 'recovered';
+    | 'recovered'
+    | 'notified';
   readonly attempt?: number;
   readonly outcome?: string;
   readonly detail?: string;
@@ -106,7 +138,7 @@ return 'created'
 const TRANSITION = `
 local current = redis.call('HGET', KEYS[1], 'status')
 if not current then return 'missing' end
-if (current == 'deposited' or current == 'rejected' or current == 'failed') and ARGV[7] ~= '1' then return current end
+if (current == 'deposited' or current == 'deleted' or current == 'skipped' or current == 'rejected' or current == 'failed') and ARGV[7] ~= '1' then return current end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'outcome', ARGV[4]) end
 if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
@@ -130,10 +162,15 @@ export class SubmissionStore {
   }
 
   /** Stores record + encrypted payload atomically, unless the identity is already claimed. */
-  async create(record: SubmissionRecord, submission: Submission, now: Date): Promise<CreateResult> {
+  async create(
+    record: SubmissionRecord,
+    submission: Submission | Deletion,
+    now: Date,
+  ): Promise<CreateResult> {
     const payload = this.cipher.encrypt(encodeSubmission(submission), record.id);
     const event: TimelineEvent = { at: now.toISOString(), type: 'received' };
-    const uid = record.documents[0]?.uniqueId ?? record.id;
+    const uid =
+      record.kind === 'deposit' ? (record.documents[0]?.uniqueId ?? record.id) : `deletion:${record.target}`;
     const result = (await this.redis.eval(
       CREATE,
       5,
@@ -174,8 +211,8 @@ export class SubmissionStore {
     };
   }
 
-  /** The decrypted canonical submission. */
-  async payload(id: string): Promise<Submission | undefined> {
+  /** The decrypted canonical submission (or deletion request). */
+  async payload(id: string): Promise<Submission | Deletion | undefined> {
     const sealed = await this.redis.hgetBuffer(this.key('sub', id), 'payload');
     return sealed ? decodeSubmission(this.cipher.decrypt(sealed, id)) : undefined;
   }
