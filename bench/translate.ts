@@ -13,7 +13,7 @@ import { randomIds } from '../src/model/ids.ts';
 import { generateDevPki } from '../src/pki/dev-pki.ts';
 
 /** A PDF padded to `size` bytes with comment lines (still a valid PDF). */
-function paddedPdf(size: number): Buffer {
+export function paddedPdf(size: number): Buffer {
   const pdf = readFileSync(new URL('../fixtures/documents/compte-rendu.pdf', import.meta.url));
   const lines: string[] = [];
   let total = pdf.length;

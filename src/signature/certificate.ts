@@ -17,17 +17,30 @@ export interface CertificateInfo {
   readonly serialNumber: string;
 }
 
-/** Parses one PEM certificate. */
+/** Parsed certificates by PEM: a gateway signs and a sandbox verifies with the same few certificates. */
+const parsed = new Map<string, CertificateInfo>();
+const CACHE_LIMIT = 64;
+
+/** Parses one PEM certificate (memoised: the result is immutable). */
 export function readCertificate(pem: string): CertificateInfo {
+  const known = parsed.get(pem);
+  if (known) return known;
+  const info = parseCertificate(pem);
+  if (parsed.size >= CACHE_LIMIT) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(pem, info);
+  return info;
+}
+
+function parseCertificate(pem: string): CertificateInfo {
   const cert = new x509.X509Certificate(pem);
   const der = new Uint8Array(cert.rawData);
-  return {
+  return Object.freeze({
     der,
     base64: Buffer.from(der).toString('base64'),
     subject: rfc4514(cert.subjectName),
     issuer: rfc4514(cert.issuerName),
     serialNumber: BigInt(`0x${cert.serialNumber}`).toString(10),
-  };
+  });
 }
 
 function escapeValue(value: string): string {
