@@ -77,109 +77,6 @@ export async function start(
   const closers: (() => Promise<unknown>)[] = [];
   let apiUrl: string | undefined;
   let accepting = true;
-
-  let sandbox: Sandbox | undefined;
-  if (roles.has('sandbox') && config.sandbox.enabled) {
-    const pki = devPkiPaths(config.devPkiDir);
-    sandbox = await startSandbox({
-      host: '127.0.0.1',
-      port: config.sandbox.port,
-      adminPort: config.sandbox.adminPort,
-      serverCertPem: readFileSync(pki.tlsServer.certPath, 'utf8'),
-      serverKeyPem: readFileSync(pki.tlsServer.keyPath, 'utf8'),
-      clientCaPem: readFileSync(pki.ca.certPath, 'utf8'),
-      trustedSigningCertsPem: [signing.key.certPem],
-      checkSignatures: config.sandbox.checkSignatures,
-      patients: DEMO_PATIENTS,
-      log,
-    });
-    config = withSandboxEndpoints(config, sandbox);
-    log.info({ url: sandbox.url, admin: sandbox.adminUrl }, 'sandbox DMP listening');
-    closers.push(() => sandbox!.close());
-  }
-
-  if (roles.has('api') || roles.has('worker')) {
-    await checkRedis(config.redis.url);
-    const redis = failFastRedis(config.redis.url, log, 'store');
-    const store = new SubmissionStore(
-      redis,
-      config.redis.prefix,
-      payloadCipher(loadPayloadKey(config.storage.encryptionKeyFile, config.devPkiDir)),
-    );
-    const queueRedis = failFastRedis(config.redis.url, log, 'queue');
-    await Promise.all([whenReady(redis), whenReady(queueRedis)]);
-    const queue = createDepositQueue(queueRedis, config);
-    queue.on('error', (err) => log.warn({ err: err.message }, 'queue error'));
-    closers.unshift(async () => redis.quit());
-    closers.unshift(async () => {
-      await queue.close();
-      await queueRedis.quit();
-    });
-
-    if (roles.has('worker')) {
-      const dmp = createDmpClient({
-        endpoints: {
-          iti41: config.dmp.iti41Url,
-          iti18: config.dmp.iti18Url,
-          iti57: config.dmp.iti57Url,
-          td02: config.dmp.td02Url,
-        },
-        tls: dmpTls(config),
-        timeoutMs: config.dmp.timeoutMs,
-        signing: { key: signing.key, subjectDn: signing.subjectDn },
-        config,
-      });
-      const workerRedis = blockingRedis(config.redis.url, log, 'worker');
-      const worker = startDepositWorker(
-        workerRedis,
-        config,
-        {
-          store,
-          dmp,
-          depositEnv: () => ({
-            config,
-            ids: randomIds,
-            now: new Date(),
-            signingKey: signing.key,
-            signerDn: signing.subjectDn,
-          }),
-          log,
-        },
-        log,
-      );
-      const stopReconcile = scheduleReconcile(queue, store, config, log);
-      closers.unshift(async () => dmp.close());
-      closers.unshift(async () => {
-        stopReconcile();
-        await worker.close();
-        await workerRedis.quit();
-      });
-      log.info({ concurrency: config.queue.concurrency }, 'deposit worker started');
-    }
-
-    if (roles.has('api')) {
-      const app = createApp({
-        config,
-        store,
-        queue,
-        log,
-        accepting: () => accepting,
-        sandboxDocuments: sandbox ? () => sandbox!.documents() : undefined,
-      });
-      const server: Server = await new Promise((resolve, reject) => {
-        const s = app.listen(config.http.port, config.http.host, () => resolve(s));
-        s.once('error', reject);
-      });
-      const address = server.address();
-      apiUrl = `http://${config.http.host}:${typeof address === 'object' && address ? address.port : config.http.port}`;
-      log.info({ url: apiUrl }, 'API listening');
-      closers.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
-      closers.unshift(async () => {
-        accepting = false;
-      });
-    }
-  }
-
   const stop = async () => {
     for (const close of closers) {
       try {
@@ -190,6 +87,112 @@ export async function start(
     }
     log.info('stopped');
   };
+  let sandbox: Sandbox | undefined;
+  try {
+    if (roles.has('sandbox') && config.sandbox.enabled) {
+      const pki = devPkiPaths(config.devPkiDir);
+      sandbox = await startSandbox({
+        host: '127.0.0.1',
+        port: config.sandbox.port,
+        adminPort: config.sandbox.adminPort,
+        serverCertPem: readFileSync(pki.tlsServer.certPath, 'utf8'),
+        serverKeyPem: readFileSync(pki.tlsServer.keyPath, 'utf8'),
+        clientCaPem: readFileSync(pki.ca.certPath, 'utf8'),
+        trustedSigningCertsPem: [signing.key.certPem],
+        checkSignatures: config.sandbox.checkSignatures,
+        patients: DEMO_PATIENTS,
+        log,
+      });
+      config = withSandboxEndpoints(config, sandbox);
+      log.info({ url: sandbox.url, admin: sandbox.adminUrl }, 'sandbox DMP listening');
+      closers.push(() => sandbox!.close());
+    }
+
+    if (roles.has('api') || roles.has('worker')) {
+      await checkRedis(config.redis.url);
+      const redis = failFastRedis(config.redis.url, log, 'store');
+      const cipher = payloadCipher(loadPayloadKey(config.storage.encryptionKeyFile, config.devPkiDir));
+      const retentionSeconds = Math.round(config.storage.payloadRetentionDays * 24 * 3600);
+      const store = new SubmissionStore(redis, config.redis.prefix, cipher, retentionSeconds);
+      const queueRedis = failFastRedis(config.redis.url, log, 'queue');
+      await Promise.all([whenReady(redis), whenReady(queueRedis)]);
+      const queue = createDepositQueue(queueRedis, config);
+      queue.on('error', (err) => log.warn({ err: err.message }, 'queue error'));
+      closers.unshift(async () => redis.quit());
+      closers.unshift(async () => {
+        await queue.close();
+        await queueRedis.quit();
+      });
+
+      if (roles.has('worker')) {
+        const dmp = createDmpClient({
+          endpoints: {
+            iti41: config.dmp.iti41Url,
+            iti18: config.dmp.iti18Url,
+            iti57: config.dmp.iti57Url,
+            td02: config.dmp.td02Url,
+          },
+          tls: dmpTls(config),
+          timeoutMs: config.dmp.timeoutMs,
+          signing: { key: signing.key, subjectDn: signing.subjectDn },
+          config,
+        });
+        const workerRedis = blockingRedis(config.redis.url, log, 'worker');
+        // Status writes of workers wait out a Redis blip instead of failing the attempt.
+        const workerStore = new SubmissionStore(workerRedis, config.redis.prefix, cipher, retentionSeconds);
+        const worker = startDepositWorker(
+          workerRedis,
+          config,
+          {
+            store: workerStore,
+            dmp,
+            depositEnv: () => ({
+              config,
+              ids: randomIds,
+              now: new Date(),
+              signingKey: signing.key,
+              signerDn: signing.subjectDn,
+            }),
+            log,
+          },
+          log,
+        );
+        const stopReconcile = scheduleReconcile(queue, workerStore, config, log);
+        closers.unshift(async () => dmp.close());
+        closers.unshift(async () => {
+          stopReconcile();
+          await worker.close();
+          await workerRedis.quit();
+        });
+        log.info({ concurrency: config.queue.concurrency }, 'deposit worker started');
+      }
+
+      if (roles.has('api')) {
+        const app = createApp({
+          config,
+          store,
+          queue,
+          log,
+          accepting: () => accepting,
+          sandboxDocuments: sandbox ? () => sandbox!.documents() : undefined,
+        });
+        const server: Server = await new Promise((resolve, reject) => {
+          const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+          s.once('error', reject);
+        });
+        const address = server.address();
+        apiUrl = `http://${config.http.host}:${typeof address === 'object' && address ? address.port : config.http.port}`;
+        log.info({ url: apiUrl }, 'API listening');
+        closers.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+        closers.unshift(async () => {
+          accepting = false;
+        });
+      }
+    }
+  } catch (err) {
+    await stop(); // release what was started before the failure (ports, Redis clients, workers)
+    throw err;
+  }
   return { apiUrl, sandbox, stop };
 }
 
@@ -207,14 +210,14 @@ export async function startCommand(argv: string[]): Promise<void> {
     args: argv,
     options: { role: { type: 'string' }, config: { type: 'string', short: 'c' } },
   });
-  const { stop } = await start(
-    parseRoles(values.role ?? process.env.GATEWAY_ROLES),
-    loadConfig(values.config),
-  );
+  const config = loadConfig(values.config);
+  const { stop } = await start(parseRoles(values.role ?? process.env.GATEWAY_ROLES), config);
   let stopping = false;
   const shutdown = () => {
     if (stopping) return;
     stopping = true;
+    // Hard deadline: whatever still runs after the grace period is left to lock expiry and other workers.
+    setTimeout(() => process.exit(1), config.queue.shutdownGraceMs + 10_000).unref();
     void stop().then(() => process.exit(0));
   };
   process.on('SIGTERM', shutdown);

@@ -32,15 +32,21 @@ function attach(client: Redis, log: Logger, role: string): Redis {
 }
 
 /** A client for request paths: commands fail immediately while Redis is unreachable. */
-export function failFastRedis(url: string, log: Logger, role: string): Redis {
+export function failFastRedis(url: string, log: Logger, role: string, commandTimeoutMs = 3_000): Redis {
+  // commandTimeout: a Redis that stalls on an open connection must not hang the request either.
   return attach(
-    new Redis(url, { ...base(role), enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
+    new Redis(url, {
+      ...base(role),
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: commandTimeoutMs,
+    }),
     log,
     role,
   );
 }
 
-/** A client for BullMQ workers: commands wait for the connection to come back. */
+/** A client for workers (BullMQ and their status writes): commands wait for the connection to come back. */
 export function blockingRedis(url: string, log: Logger, role: string): Redis {
   return attach(new Redis(url, { ...base(role), maxRetriesPerRequest: null }), log, role);
 }

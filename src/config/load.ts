@@ -18,6 +18,7 @@ const ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['REDIS_PREFIX', ['redis', 'prefix']],
   ['PORT', ['http', 'port']],
   ['STORAGE_KEY_FILE', ['storage', 'encryptionKeyFile']],
+  ['MLLP_PORT', ['hl7', 'mllpPort']],
 ];
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: string): void {

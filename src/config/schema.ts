@@ -12,6 +12,88 @@ const code = z.object({
   displayName: z.string().optional(),
 });
 
+/** TLS of an MLLP connection the gateway opens (PEM files). */
+const mllpClientTls = z.object({
+  /** CA bundle that signs the peer's certificate; empty: the system store. */
+  caFile: z.string().optional(),
+  /** Client certificate and key, when the peer asks for one. */
+  certFile: z.string().optional(),
+  keyFile: z.string().optional(),
+  /** Name checked against the peer's certificate; default: the host. */
+  servername: z.string().optional(),
+});
+
+/** A sending system (MSH-3/MSH-4) and where its business acknowledgements (ZAM^Z01) go. */
+const hl7Sender = z
+  .object({
+    /** MSH-3 as sent (e.g. `RIS-Y`). */
+    application: z.string().min(1),
+    /** MSH-4 as sent; empty: any facility. */
+    facility: z.string().default(''),
+    /** MLLP endpoint of the sender that receives ZAM^Z01; empty: no business acknowledgement is sent. */
+    ackHost: z.string().optional(),
+    ackPort: z.number().int().min(1).max(65535).optional(),
+    tls: mllpClientTls.optional(),
+    /** Business acknowledgement when the message has no `ACK_RECEPTION` flag; default: `hl7.businessAck`. */
+    businessAck: z.boolean().optional(),
+  })
+  .refine((s) => (s.ackHost === undefined) === (s.ackPort === undefined), {
+    message: 'ackHost and ackPort go together',
+  });
+
+const hl7Schema = z.object({
+  /** Run the MLLP listener with the api role. */
+  mllpEnabled: z.boolean().default(true),
+  mllpHost: z.string().default('127.0.0.1'),
+  /** MLLP port (env MLLP_PORT); 0: ephemeral. */
+  mllpPort: z.coerce.number().int().min(0).max(65535).default(2575),
+  /** Largest message accepted over MLLP and `POST /hl7` (bytes): larger → AR and the connection closed / 413. */
+  maxMessageBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
+  /** An MLLP connection without traffic for this long is closed. */
+  idleTimeoutMs: z.number().int().min(1000).default(300_000),
+  /** Open MLLP connections at once; more are refused. */
+  maxConnections: z.number().int().min(1).default(256),
+  /** Time one message may take to be stored before the sender gets AE (207) instead of hanging. */
+  handlerTimeoutMs: z.number().int().min(100).default(30_000),
+  /** Serve MLLP over TLS with this certificate and key (PEM); `caFile` + `requireClientCert` for mutual TLS. */
+  tls: z
+    .object({
+      certFile: z.string(),
+      keyFile: z.string(),
+      caFile: z.string().optional(),
+      requireClientCert: z.boolean().default(false),
+    })
+    .optional(),
+  /** How long the ACK of an accepted message is kept to answer a resent MSH-10 identically. */
+  ackTtlSeconds: z
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600),
+  /** Business acknowledgement for senders without their own setting, when the message has no `ACK_RECEPTION` flag. */
+  businessAck: z.boolean().default(false),
+  senders: z.array(hl7Sender).default([]),
+  /** Delivery of business acknowledgements (ZAM^Z01). */
+  notify: z
+    .object({
+      attempts: z.number().int().min(1).max(100).default(10),
+      backoffMs: z.number().int().positive().default(5_000),
+      maxBackoffMs: z
+        .number()
+        .int()
+        .positive()
+        .default(10 * 60_000),
+      /** Time allowed to connect to the sender, then for its ACK. */
+      timeoutMs: z.number().int().positive().default(10_000),
+      concurrency: z.number().int().min(1).max(64).default(4),
+    })
+    .prefault({}),
+});
+
 export const configSchema = z.object({
   establishment: z
     .object({
@@ -114,6 +196,8 @@ export const configSchema = z.object({
     .object({
       /** File holding the 32-byte AES-256-GCM payload key (raw, hex or base64); empty: generated in devPkiDir. */
       encryptionKeyFile: z.string().optional(),
+      /** Days a document (patient data) is kept once its submission has an outcome; records stay. */
+      payloadRetentionDays: z.number().positive().default(30),
     })
     .prefault({}),
   queue: z
@@ -150,6 +234,7 @@ export const configSchema = z.object({
       checkSignatures: z.boolean().default(true),
     })
     .prefault({}),
+  hl7: hl7Schema.prefault({}),
   /** Folder of the development PKI (generated on demand, never committed). */
   devPkiDir: z.string().default('.dev/pki'),
 });

@@ -41,13 +41,27 @@ export function submissionRoutes(deps: SubmissionRouteDeps): Router {
         .json({ error: `only failed or rejected submissions are replayed; this one is ${stored.status}` });
       return;
     }
-    const jobId = `${id}-r${Date.now().toString(36)}`;
-    await storeCall(() =>
-      deps.store.transition(id, 'queued', { type: 'replayed', detail: `job ${jobId}` }, { force: true }),
+    if (!(await storeCall(() => deps.store.payload(id)))) {
+      res
+        .status(410)
+        .json({
+          error: 'the document is no longer kept (retention period over); the sender must send it again',
+        });
+      return;
+    }
+    const jobId = await storeCall(() =>
+      enqueueDeposit(deps.queue, deps.store, deps.config, id, {
+        expectedJobId: stored.jobId,
+        allowed: ['failed', 'rejected'],
+        jobId: `${id}-r%n`,
+        event: 'replayed',
+        counter: 'replays',
+      }),
     );
-    await storeCall(() =>
-      enqueueDeposit(deps.queue, deps.store, deps.config, id, { jobId, event: 'replayed' }),
-    );
+    if (!jobId) {
+      res.status(409).json({ error: 'the submission changed meanwhile (replayed or reconciled already)' });
+      return;
+    }
     res.status(202).set('Location', `/api/submissions/${id}`).json({ id, status: 'queued', job: jobId });
   });
   return router;

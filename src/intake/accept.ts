@@ -18,8 +18,6 @@ export interface IntakeDeps {
   readonly queue: DepositQueue;
   readonly config: Pick<Config, 'queue'>;
   readonly log: Logger;
-  /** Called once a record reaches a terminal status. */
-  readonly onTerminal?: (id: string) => Promise<void>;
 }
 
 export interface Inbound {
@@ -50,24 +48,20 @@ export async function acceptSubmission(
     now,
     inbound.reply,
   );
-  const result = await deps.store.create(record, inbound.submission, now);
+  const result = inbound.skip
+    ? await deps.store.create(record, inbound.submission, now, 'skipped', {
+        type: 'skipped',
+        outcome: inbound.skip,
+      })
+    : await deps.store.create(record, inbound.submission, now);
   deps.log.info(
     { submission: result.id, source: inbound.source, result: result.kind },
     'submission received',
   );
   if (result.kind !== 'created') return result;
-  if (inbound.skip) {
-    await deps.store.transition(
-      id,
-      'skipped',
-      { type: 'skipped', outcome: inbound.skip },
-      { outcome: { reason: inbound.skip } },
-    );
-    await deps.onTerminal?.(id);
-    return result;
-  }
+  if (inbound.skip) return result; // created terminal, in the outbox, in the same atomic write
   try {
-    await enqueueDeposit(deps.queue, deps.store, deps.config, id);
+    await enqueueDeposit(deps.queue, deps.store, deps.config, id, { allowed: ['received'] });
   } catch (err) {
     deps.log.warn(
       { submission: id, err: (err as Error).message },

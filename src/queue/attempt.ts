@@ -32,8 +32,23 @@ export interface ProcessorDeps {
   /** Environment of the translation core (config, signing key, ids, clock) for one attempt. */
   readonly depositEnv: () => DepositEnv;
   readonly log: Logger;
-  /** Called once a record reaches a terminal status (business acknowledgements). */
+  /**
+   * Called once a record reaches a terminal status: a wake-up for the notifier. Best effort: the
+   * terminal status itself puts the record in the store's outbox, which the notifier drains anyway.
+   */
   readonly onTerminal?: (id: string) => Promise<void>;
+}
+
+/** Calls the terminal hook without letting its failure change the outcome of the attempt. */
+async function wake(deps: ProcessorDeps, id: string): Promise<void> {
+  try {
+    await deps.onTerminal?.(id);
+  } catch (err) {
+    deps.log.warn(
+      { submission: id, err: (err as Error).message },
+      'terminal hook failed; the outbox keeps the notification',
+    );
+  }
 }
 
 export interface Attempt {
@@ -67,7 +82,7 @@ export async function retryOrFail(
       { type: 'failed', attempt: attempt.number, outcome: reason, codes },
       { outcome: { reason } },
     );
-    await deps.onTerminal?.(id);
+    await wake(deps, id);
     throw new UnrecoverableError(`gave up after ${attempt.number} attempts: ${reason}`);
   }
   await deps.store.transition(
@@ -94,7 +109,7 @@ export async function reject(
     { type: 'rejected', attempt: attempt.number, outcome: reason, codes },
     { outcome: { reason, errors } },
   );
-  await deps.onTerminal?.(id);
+  await wake(deps, id);
   throw new UnrecoverableError(`rejected: ${codes.join(', ') || reason}`);
 }
 
@@ -106,6 +121,6 @@ export async function succeed(
   deps: ProcessorDeps,
 ): Promise<'deposited' | 'deleted'> {
   await deps.store.transition(id, status, event, { outcome: {} });
-  await deps.onTerminal?.(id);
+  await wake(deps, id);
   return status;
 }

@@ -6,7 +6,7 @@
  */
 import { Queue, type QueueOptions } from 'bullmq';
 import type { Config } from '../config/schema.ts';
-import type { SubmissionStore } from '../store/records.ts';
+import type { SubmissionStatus, SubmissionStore } from '../store/records.ts';
 
 export const DEPOSIT_QUEUE = 'deposit';
 export const JITTERED_BACKOFF = 'jittered-exponential';
@@ -37,34 +37,44 @@ export function backoffDelay(
   return Math.round(exp * (1 - queue.jitter * random()));
 }
 
-/** Adds the job of a submission and marks it queued. `jobId` defaults to the submission id. */
+/**
+ * Gives a submission a new job: claims it on the record (compare-and-set, so
+ * concurrent reconcilers or replays cannot both win), then adds it to the
+ * queue. Returns the job id, or undefined when the claim lost. A failed add
+ * leaves a queued record whose job does not exist, which reconciliation
+ * claims again.
+ */
 export async function enqueueDeposit(
   queue: DepositQueue,
   store: SubmissionStore,
   config: Pick<Config, 'queue'>,
   submissionId: string,
-  options: { jobId?: string; event?: 'queued' | 'replayed' | 'reconciled'; force?: boolean } = {},
-): Promise<string> {
-  const jobId = options.jobId ?? submissionId;
-  await store.setJob(submissionId, jobId);
-  // Marked queued before the job exists: a fast worker may move it on at once. A failed add leaves a
-  // queued record without a job, which reconciliation re-enqueues.
-  await store.transition(
-    submissionId,
-    'queued',
-    { type: options.event ?? 'queued', detail: `job ${jobId}` },
-    { force: options.force },
-  );
+  claim: {
+    expectedJobId?: string;
+    allowed: readonly SubmissionStatus[];
+    jobId?: string;
+    event?: 'queued' | 'replayed' | 'reconciled';
+    counter?: 'replays' | 'rescues';
+  } = { allowed: ['received'] },
+): Promise<string | undefined> {
+  const claimed = await store.claimJob(submissionId, {
+    expectedJobId: claim.expectedJobId,
+    allowed: claim.allowed,
+    jobId: claim.jobId ?? submissionId,
+    event: { type: claim.event ?? 'queued', detail: 'job %JOB%' },
+    counter: claim.counter,
+  });
+  if (!claimed.ok) return undefined;
   await queue.add(
     'deposit',
     { submissionId },
     {
-      jobId,
+      jobId: claimed.jobId,
       attempts: config.queue.attempts,
       backoff: { type: JITTERED_BACKOFF },
       removeOnComplete: { age: 7 * 24 * 3600 },
       removeOnFail: false,
     },
   );
-  return jobId;
+  return claimed.jobId;
 }

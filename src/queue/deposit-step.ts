@@ -30,19 +30,34 @@ export async function depositStep(
   mayHaveLanded: boolean,
   deps: ProcessorDeps,
 ): Promise<'deposited'> {
-  const { dmp } = deps;
-  if (mayHaveLanded && (await alreadyDeposited(submission, dmp))) {
-    await succeed(
-      id,
-      'deposited',
-      { type: 'recovered', attempt: attempt.number, outcome: 'found in the DMP (ITI-18)' },
-      deps,
-    );
-    return 'deposited';
+  const { dmp, store } = deps;
+  if (mayHaveLanded) {
+    const landed = await alreadyDeposited(submission, dmp);
+    if (landed === undefined) {
+      return retryOrFail(
+        id,
+        attempt,
+        deps,
+        'an earlier request may have reached the DMP; ITI-18 lookup failed',
+        [],
+      );
+    }
+    if (landed) {
+      await succeed(
+        id,
+        'deposited',
+        { type: 'recovered', attempt: attempt.number, outcome: 'found in the DMP (ITI-18)' },
+        deps,
+      );
+      return 'deposited';
+    }
+    await store.clearLanding(id);
   }
   let outcome: DmpOutcome;
   try {
-    outcome = await dmp.provideAndRegister(buildDeposit(submission, deps.depositEnv()));
+    const deposit = buildDeposit(submission, deps.depositEnv());
+    await store.markLanding(id);
+    outcome = await dmp.provideAndRegister(deposit);
   } catch (err) {
     if (err instanceof GatewayError && !err.retryable) {
       // The stored submission cannot be turned into a deposit: retrying will not change that.
@@ -70,6 +85,7 @@ export async function depositStep(
       );
       return 'deposited';
     case 'permanent':
+      await store.clearLanding(id);
       return reject(id, attempt, deps, outcome.reason, outcome.errors);
     case 'ambiguous': {
       const landed = await alreadyDeposited(submission, dmp);
@@ -86,10 +102,12 @@ export async function depositStep(
         );
         return 'deposited';
       }
+      if (landed === false) await store.clearLanding(id);
       const why = landed === undefined ? 'ITI-18 lookup failed' : 'not in the DMP';
       return retryOrFail(id, attempt, deps, `ambiguous: ${outcome.reason}; ${why}`, []);
     }
     case 'transient':
+      await store.clearLanding(id);
       return retryOrFail(id, attempt, deps, outcome.reason, outcome.codes);
     default: {
       const never: never = outcome;

@@ -23,10 +23,24 @@ export async function processJob(id: string, attempt: Attempt, deps: ProcessorDe
   }
   if (TERMINAL.has(stored.status)) return 'already-terminal';
   if (attempt.jobId && stored.jobId && attempt.jobId !== stored.jobId) return 'superseded';
-  const payload = await store.payload(id);
-  if (!payload) throw new UnrecoverableError('submission payload missing');
-  const mayHaveLanded =
-    stored.status === 'sending' || stored.outcome?.reason?.startsWith('ambiguous') === true;
+  let payload: Awaited<ReturnType<typeof store.payload>>;
+  try {
+    payload = await store.payload(id);
+  } catch (err) {
+    log.error({ submission: id, err: (err as Error).name }, 'payload unreadable');
+  }
+  if (!payload) {
+    // Decryption failed (wrong key) or the payload expired: no attempt can succeed.
+    const reason = 'payload unreadable or expired';
+    await store.transition(
+      id,
+      'failed',
+      { type: 'failed', attempt: attempt.number, outcome: reason },
+      { outcome: { reason } },
+    );
+    throw new UnrecoverableError(reason);
+  }
+  const mayHaveLanded = stored.mayHaveLanded || stored.status === 'sending';
   await store.countAttempt(id);
   await store.transition(id, 'sending', { type: 'attempt', attempt: attempt.number });
   if ('kind' in payload) return deletionStep(id, payload, attempt, deps);

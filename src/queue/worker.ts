@@ -52,9 +52,19 @@ export function startDepositWorker(
   return {
     worker,
     async close() {
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.queue.shutdownGraceMs).unref());
-      await Promise.race([worker.close(), grace]);
-      if (worker.isRunning()) await worker.close(true);
+      // BullMQ's close waits for every job in flight, however long its DMP call takes: wait only the grace
+      // period. Jobs still running then keep their lock until it lapses; another worker takes them over.
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), config.queue.shutdownGraceMs);
+      });
+      const result = await Promise.race([worker.close().then(() => 'closed' as const), grace]);
+      clearTimeout(timer);
+      if (result === 'timeout')
+        log.warn(
+          { graceMs: config.queue.shutdownGraceMs },
+          'deposits still in flight at shutdown; left to lock expiry',
+        );
     },
   };
 }

@@ -133,6 +133,7 @@ export async function dispatch(
       messageId: envelope.messageId,
       errorCodes: result.errorCodes,
       ...(result.storedUniqueIds && { storedUniqueIds: result.storedUniqueIds }),
+      ...(result.acceptedUniqueIds && { acceptedUniqueIds: result.acceptedUniqueIds }),
     };
     if (fault === 'commitThenTimeout') {
       deps.hang(req);

@@ -18,13 +18,18 @@ import type { VihfContext } from './vihf-check.ts';
 import { RegistryErrors, XDS_ERROR } from './xds-errors.ts';
 
 /** A RegistryResponse: Success, or Failure with `errors`. */
-export function registryResult(errors: RegistryErrors, storedUniqueIds?: readonly string[]): EndpointResult {
+export function registryResult(
+  errors: RegistryErrors,
+  storedUniqueIds?: readonly string[],
+  acceptedUniqueIds?: readonly string[],
+): EndpointResult {
   if (errors.empty)
     return {
       body: buildRegistryResponse('Success', []),
       outcome: 'success',
       errorCodes: [],
       storedUniqueIds,
+      acceptedUniqueIds,
     };
   return {
     body: buildRegistryResponse('Failure', errors.list),
@@ -72,5 +77,6 @@ export function handleIti41(request: SoapRequest, vihf: VihfContext, state: Sand
   return registryResult(
     errors,
     stored.map((s) => s.uniqueId),
+    checked.entries.filter((e) => e.kind === 'document').map((e) => e.uniqueId),
   );
 }

@@ -21,4 +21,6 @@ export interface EndpointResult {
   readonly outcome: 'success' | 'failure';
   readonly errorCodes: readonly string[];
   readonly storedUniqueIds?: readonly string[];
+  /** ITI-41: uniqueIds of the documents of a successful request, stored now or already held (identical resend). */
+  readonly acceptedUniqueIds?: readonly string[];
 }

@@ -167,6 +167,8 @@ export interface TraceEntry {
   readonly fault?: FaultKind;
   /** uniqueIds of the documents stored by the call. */
   readonly storedUniqueIds?: readonly string[];
+  /** uniqueIds of the documents of a successful ITI-41, stored now or already held (identical resend). */
+  readonly acceptedUniqueIds?: readonly string[];
   readonly durationMs: number;
 }
 

@@ -1,18 +1,16 @@
 /**
  * Submission records in Redis: an immutable description (no patient data),
- * the encrypted canonical submission, a status, and an append-only timeline.
- * Creation is one atomic script that also claims the document identity, so a
- * document posted twice yields one record.
- *
- * Keys (P = configured prefix): `P:sub:{id}` hash (record, payload, status,
- * updatedAt, attempts, jobId, outcome), `P:sub:{id}:events` list,
- * `P:idem:{identity}` → `id|contentHash`, `P:uid:{documentUniqueId}` → id,
- * `P:open` sorted set of records not yet terminal.
+ * the encrypted canonical submission (kept for a retention period after the
+ * outcome), a status, and an append-only timeline. Every change is one
+ * atomic script (scripts.ts): creation claims the document identity, so a
+ * document posted twice yields one record; status changes cannot undo an
+ * outcome; job claims are compare-and-set, so one record has one live job.
  */
 import type { Redis } from 'ioredis';
 import type { Code, Deletion, InstanceId, Submission } from '../model/types.ts';
 import { decodeSubmission, encodeSubmission } from './codec.ts';
 import type { PayloadCipher } from './crypto.ts';
+import { CLAIM_JOB, CREATE, TRANSITION } from './scripts.ts';
 
 export type SubmissionStatus =
   | 'received'
@@ -113,48 +111,32 @@ export interface StoredSubmission {
   readonly attempts: number;
   readonly jobId?: string;
   readonly outcome?: Outcome;
+  /** A request that may have reached the DMP is unanswered: look the documents up before resending. */
+  readonly mayHaveLanded: boolean;
   readonly timeline: readonly TimelineEvent[];
 }
 
 export type CreateResult =
-  | { readonly kind: 'created'; readonly id: string }
+  | { readonly kind: 'created'; readonly id: string; readonly supersedes?: string }
   | { readonly kind: 'duplicate'; readonly id: string }
   | { readonly kind: 'conflict'; readonly id: string };
 
-// KEYS: idem, sub, events, open, uid. ARGV: id, contentHash, record, payload, event, nowMs, status, nowIso.
-const CREATE = `
-local existing = redis.call('GET', KEYS[1])
-if existing then return existing end
-redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2])
-redis.call('HSET', KEYS[2], 'record', ARGV[3], 'payload', ARGV[4], 'status', ARGV[7], 'updatedAt', ARGV[8], 'attempts', 0)
-redis.call('RPUSH', KEYS[3], ARGV[5])
-redis.call('ZADD', KEYS[4], ARGV[6], ARGV[1])
-redis.call('SET', KEYS[5], ARGV[1])
-return 'created'
-`;
-
-// KEYS: sub, events, open. ARGV: status, nowIso, event(optional), outcome(optional), id, terminal(0/1), force(0/1).
-// A terminal record only moves again when forced (replay): a late event from a stale worker cannot undo an outcome.
-const TRANSITION = `
-local current = redis.call('HGET', KEYS[1], 'status')
-if not current then return 'missing' end
-if (current == 'deposited' or current == 'deleted' or current == 'skipped' or current == 'rejected' or current == 'failed') and ARGV[7] ~= '1' then return current end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2])
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'outcome', ARGV[4]) end
-if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
-if ARGV[6] == '1' then redis.call('ZREM', KEYS[3], ARGV[5]) else redis.call('ZADD', KEYS[3], 'NX', redis.call('TIME')[1] * 1000, ARGV[5]) end
-return 'ok'
-`;
+export type ClaimResult =
+  | { readonly ok: true; readonly jobId: string }
+  | { readonly ok: false; readonly reason: string };
 
 export class SubmissionStore {
   readonly redis: Redis;
   readonly prefix: string;
   readonly cipher: PayloadCipher;
+  /** How long a payload (patient data) is kept once its record is terminal. */
+  readonly retentionSeconds: number;
 
-  constructor(redis: Redis, prefix: string, cipher: PayloadCipher) {
+  constructor(redis: Redis, prefix: string, cipher: PayloadCipher, retentionSeconds = 30 * 24 * 3600) {
     this.redis = redis;
     this.prefix = prefix;
     this.cipher = cipher;
+    this.retentionSeconds = retentionSeconds;
   }
 
   private key(...parts: string[]): string {
@@ -166,39 +148,59 @@ export class SubmissionStore {
     record: SubmissionRecord,
     submission: Submission | Deletion,
     now: Date,
+    status: 'received' | 'skipped' = 'received',
+    event?: Omit<TimelineEvent, 'at'>,
   ): Promise<CreateResult> {
     const payload = this.cipher.encrypt(encodeSubmission(submission), record.id);
-    const event: TimelineEvent = { at: now.toISOString(), type: 'received' };
+    const events: TimelineEvent[] = [{ at: now.toISOString(), type: 'received' }];
+    if (event) events.push({ at: now.toISOString(), ...event });
     const uid =
       record.kind === 'deposit' ? (record.documents[0]?.uniqueId ?? record.id) : `deletion:${record.target}`;
     const result = (await this.redis.eval(
       CREATE,
-      5,
+      7,
       this.key('idem', record.identity),
       this.key('sub', record.id),
       this.key('sub', record.id, 'events'),
       this.key('open'),
       this.key('uid', uid),
+      this.key('payload', record.id),
+      this.key('outbox'),
       record.id,
       record.contentHash,
       JSON.stringify(record),
       payload,
-      JSON.stringify(event),
+      JSON.stringify(events[0]),
       String(now.getTime()),
-      'received',
+      status,
       now.toISOString(),
+      String(this.retentionSeconds),
+      this.prefix,
     )) as string;
-    if (result === 'created') return { kind: 'created', id: record.id };
+    if (result.startsWith('created')) {
+      if (events[1]) await this.redis.rpush(this.key('sub', record.id, 'events'), JSON.stringify(events[1]));
+      const supersedes = result.slice('created|'.length);
+      return supersedes ? { kind: 'created', id: record.id, supersedes } : { kind: 'created', id: record.id };
+    }
     const [id, hash] = result.split('|') as [string, string];
     return hash === record.contentHash ? { kind: 'duplicate', id } : { kind: 'conflict', id };
   }
 
   async get(id: string): Promise<StoredSubmission | undefined> {
     const [fields, events] = await Promise.all([
-      this.redis.hmget(this.key('sub', id), 'record', 'status', 'updatedAt', 'attempts', 'jobId', 'outcome'),
+      this.redis.hmget(
+        this.key('sub', id),
+        'record',
+        'status',
+        'updatedAt',
+        'attempts',
+        'jobId',
+        'outcome',
+        'landing',
+      ),
       this.redis.lrange(this.key('sub', id, 'events'), 0, -1),
     ]);
-    const [record, status, updatedAt, attempts, jobId, outcome] = fields;
+    const [record, status, updatedAt, attempts, jobId, outcome, landing] = fields;
     if (!record) return undefined;
     return {
       record: JSON.parse(record) as SubmissionRecord,
@@ -207,13 +209,14 @@ export class SubmissionStore {
       attempts: Number(attempts ?? 0),
       jobId: jobId ?? undefined,
       outcome: outcome ? (JSON.parse(outcome) as Outcome) : undefined,
+      mayHaveLanded: landing === '1',
       timeline: events.map((e) => JSON.parse(e) as TimelineEvent),
     };
   }
 
-  /** The decrypted canonical submission (or deletion request). */
+  /** The decrypted canonical submission (or deletion request); undefined once expired. */
   async payload(id: string): Promise<Submission | Deletion | undefined> {
-    const sealed = await this.redis.hgetBuffer(this.key('sub', id), 'payload');
+    const sealed = await this.redis.getBuffer(this.key('payload', id));
     return sealed ? decodeSubmission(this.cipher.decrypt(sealed, id)) : undefined;
   }
 
@@ -224,7 +227,8 @@ export class SubmissionStore {
 
   /**
    * Moves a record to `status`, appending `event`. Returns false when the
-   * record is already terminal (unless `force`) or missing.
+   * record is already terminal (unless `force`) or missing. A terminal status
+   * puts the record in the outbox and starts the payload's retention period.
    */
   async transition(
     id: string,
@@ -232,26 +236,70 @@ export class SubmissionStore {
     event?: Omit<TimelineEvent, 'at'>,
     options: { outcome?: Outcome; force?: boolean; now?: Date } = {},
   ): Promise<boolean> {
-    const now = (options.now ?? new Date()).toISOString();
+    const now = options.now ?? new Date();
     const result = await this.redis.eval(
       TRANSITION,
-      3,
+      5,
       this.key('sub', id),
       this.key('sub', id, 'events'),
       this.key('open'),
+      this.key('payload', id),
+      this.key('outbox'),
       status,
-      now,
-      event ? JSON.stringify({ at: now, ...event }) : '',
+      now.toISOString(),
+      event ? JSON.stringify({ at: now.toISOString(), ...event }) : '',
       options.outcome ? JSON.stringify(options.outcome) : '',
       id,
-      TERMINAL.has(status) ? '1' : '0',
       options.force ? '1' : '0',
+      String(now.getTime()),
+      String(this.retentionSeconds),
     );
     return result === 'ok';
   }
 
-  async setJob(id: string, jobId: string): Promise<void> {
-    await this.redis.hset(this.key('sub', id), 'jobId', jobId);
+  /**
+   * Gives the record a new job, only if it still has `expectedJobId` and one of the `allowed` statuses;
+   * the record becomes `queued` with `event` (`%JOB%` in its detail is the new job id). `%n` in `jobId`
+   * is replaced by the incremented `counter` field.
+   */
+  async claimJob(
+    id: string,
+    claim: {
+      expectedJobId?: string;
+      allowed: readonly SubmissionStatus[];
+      jobId: string;
+      event: Omit<TimelineEvent, 'at'>;
+      counter?: 'replays' | 'rescues';
+    },
+    now = new Date(),
+  ): Promise<ClaimResult> {
+    const [result, value] = (await this.redis.eval(
+      CLAIM_JOB,
+      4,
+      this.key('sub', id),
+      this.key('sub', id, 'events'),
+      this.key('open'),
+      this.key('payload', id),
+      claim.expectedJobId ?? '',
+      claim.allowed.join(','),
+      claim.jobId,
+      JSON.stringify({ at: now.toISOString(), ...claim.event }),
+      now.toISOString(),
+      String(now.getTime()),
+      id,
+      claim.counter ?? '',
+    )) as [string, string];
+    return result === 'ok' ? { ok: true, jobId: value } : { ok: false, reason: `${result}: ${value}` };
+  }
+
+  /** Marks that a request which may reach the DMP is about to be sent. */
+  async markLanding(id: string): Promise<void> {
+    await this.redis.hset(this.key('sub', id), 'landing', '1');
+  }
+
+  /** The DMP answered (or ITI-18 showed the documents absent): nothing is in doubt any more. */
+  async clearLanding(id: string): Promise<void> {
+    await this.redis.hdel(this.key('sub', id), 'landing');
   }
 
   async countAttempt(id: string): Promise<number> {
@@ -265,8 +313,24 @@ export class SubmissionStore {
     );
   }
 
-  /** Ids of records not yet terminal, oldest first. */
-  async openIds(limit = 10_000): Promise<string[]> {
-    return this.redis.zrange(this.key('open'), '0', String(limit - 1));
+  /** Ids of non-terminal records last changed before `before`, oldest first. */
+  async openIds(before: Date, limit = 1000): Promise<string[]> {
+    return this.redis.zrangebyscore(
+      this.key('open'),
+      '-inf',
+      String(before.getTime()),
+      'LIMIT',
+      '0',
+      String(limit),
+    );
+  }
+
+  /** Ids of records whose outcome has not been handed to the notifier yet, oldest first. */
+  async outbox(limit = 100): Promise<string[]> {
+    return this.redis.zrange(this.key('outbox'), '0', String(limit - 1));
+  }
+
+  async outboxDone(id: string): Promise<void> {
+    await this.redis.zrem(this.key('outbox'), id);
   }
 }
