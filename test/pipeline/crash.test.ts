@@ -53,7 +53,13 @@ it('SIGKILL of a worker with jobs in flight: every accepted document deposited e
     await stopped(second);
   }
   const stored = gw.sandbox!.documents();
+  const trace = gw.sandbox!.trace();
   for (const doc of docs) {
-    expect(stored.filter((d) => d.uniqueId === doc.masterIdentifier.value.slice(8))).toHaveLength(1);
+    const uniqueId = doc.masterIdentifier.value.slice(8);
+    expect(stored.filter((d) => d.uniqueId === uniqueId)).toHaveLength(1);
+    // and the gateway never sent it again after a success (the sandbox would hide an identical resend)
+    expect(
+      trace.filter((t) => t.endpoint === 'iti41' && t.acceptedUniqueIds?.includes(uniqueId)),
+    ).toHaveLength(1);
   }
 }, 90_000);

@@ -18,7 +18,14 @@ afterAll(async () => {
 });
 
 const types = (s: { timeline: readonly { type: string }[] }) => s.timeline.map((e) => e.type);
-const copies = (uniqueId: string) => gw.sandbox!.documents().filter((d) => d.uniqueId === uniqueId).length;
+/** Stored copies, and successful ITI-41 calls carrying the document: both must be 1 for "deposited once". */
+const copies = (uniqueId: string) => {
+  const stored = gw.sandbox!.documents().filter((d) => d.uniqueId === uniqueId).length;
+  const accepted = gw
+    .sandbox!.trace()
+    .filter((t) => t.endpoint === 'iti41' && t.acceptedUniqueIds?.includes(uniqueId)).length;
+  return Math.max(stored, accepted);
+};
 const uid = (doc: { masterIdentifier: { value: string } }) =>
   doc.masterIdentifier.value.slice('urn:oid:'.length);
 
