@@ -36,6 +36,9 @@ export interface PostOptions {
 export function createDmpAgent(tls: TlsOptions): https.Agent {
   return new https.Agent({
     keepAlive: true,
+    // Idle kept-alive sockets are closed before a typical server idle timeout (Node: 5 s), so a request
+    // is rarely written on a socket the server is closing (which would look like an ambiguous reset).
+    timeout: 4_000,
     cert: tls.certPem,
     key: tls.keyPem,
     ca: tls.caPem,
