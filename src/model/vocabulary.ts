@@ -383,3 +383,36 @@ export const TD02_REQUEST = {
   reasonDisplayName: "Test d'existence de dossier",
   patientIdSemantics: 'Patient.id',
 } as const;
+
+/**
+ * Coding-system names and fixed values of the HL7 v2 volet [VOLET-HL7 profils-messages.md (MetaDMPMSS OBX,
+ * ACK, ZAM^Z01, MSH-21), meta-dmp-mss.md, ack-metier-zam.md, error-codes.md].
+ */
+export const HL7V2 = {
+  /** OBX-3.3 of the DMP/MSSanté restriction flags. */
+  metaDmpMss: 'MetaDMPMSS',
+  /** OBX-5.3 of a Y/N flag (HL7 table 0136). */
+  yesNo: 'expandedYes-NoIndicator',
+  /** OBX-3.3 of a business acknowledgement (ZAM). */
+  ackMetierZam: 'AckMetierZAM',
+  /** ERR-3 coding system: HL7 table 0357, by its symbolic name as the volet writes it. */
+  messageErrorCondition: 'messageErrorCondition',
+  /** ERR-5 coding system of the volet's consumer error codes 900–905. */
+  applicationErrorCondition: 'applicationErrorCondition',
+  /** ERR-5 coding system of DMP errors in ZAM^Z01 (the ANS sample writes `DMPERRORCODE`). */
+  dmpErrorCode: 'DMP_ERROR_CODE',
+  /** MSH-21 message profile of the volet (version 2.1). */
+  profile: '2.1^CISIS_CDA_HL7_V2',
+} as const;
+
+/**
+ * PV1-2 patient class → submission-set contentTypeCode (code system {@link OID.contentType}); any other
+ * class gives `97` [VOLET-HL7 mapping.md "Lot de soumission" contentTypeCode: I→03, O→07, R→19, N→97;
+ * E→07 from DOMAIN.md §2].
+ */
+export const PATIENT_CLASS_CONTENT_TYPE: Readonly<Record<string, string>> = {
+  I: '03',
+  O: '07',
+  R: '19',
+  E: '07',
+};

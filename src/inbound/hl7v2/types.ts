@@ -5,9 +5,13 @@
  * need. Produced by the pure translators of this folder, consumed by the
  * MLLP/HTTP listeners.
  */
-import type { Submission } from '../../model/types.ts';
+import type { Author, Code, IdentityStatus, Submission } from '../../model/types.ts';
 
-/** MSH-3/MSH-4 (sending) or MSH-5/MSH-6 (receiving) application and facility. */
+/**
+ * MSH-3/MSH-4 (sending) or MSH-5/MSH-6 (receiving) application and facility:
+ * each the whole HD (`namespace^universal id^type`), re-encoded with the
+ * standard delimiters `^`/`&` and escapes, ready to be written back as is.
+ */
 export interface Hl7Party {
   readonly application: string;
   readonly facility: string;
@@ -56,8 +60,14 @@ export interface PatientDmpFacts {
   readonly ipp?: { readonly root: string; readonly extension: string };
   /** ZFA-1 DMP status (e.g. `ACTIF`, `FERME`, `INEXISTANT`) as sent. */
   readonly dmpStatus?: string;
-  /** ZFA-9: the patient opposes feeding the DMP. */
+  /** ZFA-9: the patient opposes feeding the DMP (`IO`; any code but `INO` counts as opposition). */
   readonly opposedToFeeding: boolean;
+  /** ZFA-9 as sent (`INO` informed, not opposed; `IO` informed, opposed), when present. */
+  readonly feedingInformation?: string;
+  /** ZFA-11 as sent (information and consent to consultation, e.g. `IC`, `INC`), when present. */
+  readonly consultationInformation?: string;
+  /** PID-32 identity reliability (`VALI` = qualified); absent when PID-32 is empty. */
+  readonly identityStatus?: IdentityStatus;
 }
 
 export type Hl7Intake =
@@ -65,8 +75,17 @@ export type Hl7Intake =
   | {
       readonly kind: 'deletion';
       readonly header: Hl7Header;
-      /** uniqueId (OID) of the document to delete. */
+      /** uniqueId (OID) of the document to delete (the first one when the message deletes several). */
       readonly documentUniqueId: string;
+      /** Every document the message deletes, in OBX order (two for an ORU carrying the N1 and N3 instances). */
+      readonly documentUniqueIds: readonly string[];
       readonly patient: Submission['patient'];
+      /** Activity of the update submission set (PV1-2). */
+      readonly contentTypeCode: Code;
+      /** Who asks for the deletion (PRT `SB`). */
+      readonly author: Author;
+      readonly flags: RoutingFlags;
+      /** Where the deleted document was named, e.g. `TXA[1]-12` or `OBX[1]`. */
+      readonly location: string;
     }
   | { readonly kind: 'patient'; readonly header: Hl7Header; readonly facts: PatientDmpFacts };
