@@ -1,0 +1,139 @@
+/**
+ * SourceFacts for the dry-run, one reader per input format (the intakes do
+ * the same when they apply mappings): each fact with the path of the field
+ * it comes from. Facts a format cannot carry (the unit of a FHIR document,
+ * the visit class of a CDA...) may be given on the command line; their
+ * lineage then says so.
+ */
+import type { DocumentReference } from '@medplum/fhirtypes';
+import { get, type Hl7Message, one, path } from '../inbound/hl7v2/message.ts';
+import type { Sourced, SourceFacts } from '../mappings/facts.ts';
+import type { MappingResult } from '../mappings/result.ts';
+import { oidToSystem, systemToOid } from '../model/code-systems.ts';
+import type { Author, Code, Submission } from '../model/types.ts';
+
+/** Facts given on the command line / HTTP query. */
+export interface ExtraFacts {
+  readonly application?: string;
+  readonly facility?: string;
+  readonly unit?: string;
+  readonly visitClass?: string;
+}
+
+const OPTION = '(dry-run option)';
+
+function extra(values: ExtraFacts): Partial<SourceFacts> {
+  const at = <T>(value: T | undefined, name: string): Sourced<T> | undefined =>
+    value === undefined ? undefined : { value, path: `${OPTION} --${name}` };
+  return {
+    application: at(values.application, 'application'),
+    facility: at(values.facility, 'facility'),
+    unit: at(values.unit, 'unit'),
+    visitClass: at(values.visitClass, 'visit-class'),
+  };
+}
+
+function authorOf(submission: Submission, where: string): Sourced<Author> | undefined {
+  const author = submission.documents[0]?.authors[0];
+  return author ? { value: author, path: where } : undefined;
+}
+
+function fhirCode(
+  concept: { coding?: { system?: string; code?: string; display?: string }[] } | undefined,
+  where: string,
+) {
+  const coding = concept?.coding?.[0];
+  if (!coding?.code) return undefined;
+  const codeSystem = systemToOid(coding.system) ?? coding.system;
+  const value = { code: coding.code, codeSystem, displayName: coding.display };
+  return { value, path: `${where}.coding[0]` };
+}
+
+function national(
+  fact: { value: { code: string; codeSystem?: string; displayName?: string }; path: string } | undefined,
+): Sourced<Code> | undefined {
+  const { code, codeSystem, displayName } = fact?.value ?? {};
+  if (!fact || !code || !codeSystem) return undefined;
+  return { value: displayName ? { code, codeSystem, displayName } : { code, codeSystem }, path: fact.path };
+}
+
+/**
+ * Facts of a FHIR DocumentReference (read from the JSON as sent); the author
+ * comes from the translated submission, when there is one yet.
+ */
+export function fhirFacts(doc: DocumentReference, values: ExtraFacts, submission?: Submission): SourceFacts {
+  const base = 'DocumentReference';
+  return {
+    author: submission && doc.author?.length ? authorOf(submission, `${base}.author[0]`) : undefined,
+    format: 'fhir',
+    ...extra(values),
+    documentType: fhirCode(doc.type, `${base}.type`),
+    practiceSetting: national(fhirCode(doc.context?.practiceSetting, `${base}.context.practiceSetting`)),
+    facilityType: national(fhirCode(doc.context?.facilityType, `${base}.context.facilityType`)),
+  };
+}
+
+/**
+ * The DocumentReference with its local type replaced by the mapped DMP type
+ * (and its category dropped, so the class follows from the type): what the
+ * FHIR intake does before its own JDV_J66 check.
+ */
+export function withMappedType(doc: DocumentReference, result: MappingResult): DocumentReference {
+  const { typeCode, localType } = result.values;
+  if (!typeCode || localType === undefined) return doc;
+  const { category: _category, ...rest } = doc;
+  return { ...rest, type: { coding: [{ system: oidToSystem(typeCode.codeSystem), code: typeCode.code }] } };
+}
+
+/** The document codes a ready-made CDA's header fixes (`prefix`: where the CDA sits in the message). */
+function headerFacts(submission: Submission, prefix = ''): Partial<SourceFacts> {
+  const doc = submission.documents[0];
+  const cd = `${prefix}ClinicalDocument`;
+  return {
+    documentCodesFixed: true,
+    documentType: doc && { value: doc.typeCode, path: `${cd}/code` },
+    practiceSetting: doc && {
+      value: doc.practiceSettingCode,
+      path: `${cd}/documentationOf/serviceEvent/performer/assignedEntity/representedOrganization/standardIndustryClassCode`,
+    },
+    facilityType: doc && {
+      value: doc.healthcareFacilityTypeCode,
+      path: `${cd}/componentOf/encompassingEncounter/location/healthCareFacility/code`,
+    },
+  };
+}
+
+/** Facts of a canonical submission read from a ready-made CDA (its header). */
+export function cdaFacts(submission: Submission, values: ExtraFacts): SourceFacts {
+  return {
+    format: 'cda',
+    ...extra(values),
+    ...headerFacts(submission),
+    author: authorOf(submission, 'ClinicalDocument/author[1]'),
+  };
+}
+
+/** Facts of one document of an HL7 v2 message (`location`: its OBX, e.g. `OBX[1]`). */
+export function hl7Facts(
+  msg: Hl7Message,
+  submission: Submission,
+  location: string,
+  values: ExtraFacts,
+): SourceFacts {
+  const msh = one(msg, 'MSH');
+  const pv1 = one(msg, 'PV1');
+  const sourced = (value: string, where: string) => (value ? { value, path: where } : undefined);
+  const doc = submission.documents[0];
+  const fromOptions = extra(values);
+  return {
+    format: 'hl7v2',
+    ...fromOptions,
+    application: (msh && sourced(get(msg, msh, 3), path(msh, 3, 1))) ?? fromOptions.application,
+    facility: (msh && sourced(get(msg, msh, 4), path(msh, 4, 1))) ?? fromOptions.facility,
+    visitClass: (pv1 && sourced(get(msg, pv1, 2), path(pv1, 2))) ?? fromOptions.visitClass,
+    unit: (pv1 && sourced(get(msg, pv1, 3), path(pv1, 3, 1))) ?? fromOptions.unit,
+    ...(doc?.content.kind === 'cda' ? headerFacts(submission, `${location}-5 `) : {}),
+    documentType: doc && { value: doc.typeCode, path: `${location}-3.1` },
+    author: authorOf(submission, 'PRT-5 (PRT-4 = SB)'),
+  };
+}
