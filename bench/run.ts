@@ -99,3 +99,4 @@ try {
 }
 process.stdout.write(`\nsummary\n${summary.join('\n')}\n`);
 if (failures > 0) process.exitCode = 1;
+await (await import('./mllp.ts')).printMllpBench(); // MLLP messages/s to ACK, ACK latency (bench/mllp.ts)

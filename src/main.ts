@@ -16,7 +16,13 @@ import { loadSigningKey } from './config/signing-key.ts';
 import { createDmpClient } from './dmp/client.ts';
 import { formatIssue, GatewayError } from './errors/catalogue.ts';
 import { createApp } from './http/app.ts';
+import { type MllpServer, startMllpServer } from './inbound/hl7v2/transport/mllp-server.ts';
+import { mllpHandler } from './intake/hl7.ts';
+import { AckMemory } from './intake/hl7-acks.ts';
 import { randomIds } from './model/ids.ts';
+import { createNotifyQueue, notifyTerminal, scheduleOutbox } from './notify/notify-queue.ts';
+import { startNotifyWorker } from './notify/notify-worker.ts';
+import { PatientFactsStore, patientIndexKey } from './patients/facts.ts';
 import { devPkiPaths, ensureDevPki } from './pki/dev-pki.ts';
 import { createDepositQueue } from './queue/deposit-queue.ts';
 import { scheduleReconcile } from './queue/reconcile.ts';
@@ -42,9 +48,23 @@ function dmpTls(config: Config) {
   };
 }
 
+/** TLS material of the MLLP listener, when configured. */
+function mllpTls(config: Config) {
+  const t = config.hl7.tls;
+  if (!t) return undefined;
+  return {
+    certPem: readFileSync(t.certFile, 'utf8'),
+    keyPem: readFileSync(t.keyFile, 'utf8'),
+    ...(t.caFile && { caPem: readFileSync(t.caFile, 'utf8') }),
+    requireClientCert: t.requireClientCert,
+  };
+}
+
 export interface Running {
   /** Base URL of the API, when the api role runs. */
   readonly apiUrl?: string;
+  /** The MLLP listener, when the api role runs with `hl7.mllpEnabled`. */
+  readonly mllp?: MllpServer;
   readonly sandbox?: Sandbox;
   stop(): Promise<void>;
 }
@@ -76,6 +96,7 @@ export async function start(
     log.warn({ dir: config.devPkiDir }, 'signing with the development PKI: not for the real DMP');
   const closers: (() => Promise<unknown>)[] = [];
   let apiUrl: string | undefined;
+  let mllp: MllpServer | undefined;
   let accepting = true;
   const stop = async () => {
     for (const close of closers) {
@@ -111,16 +132,20 @@ export async function start(
     if (roles.has('api') || roles.has('worker')) {
       await checkRedis(config.redis.url);
       const redis = failFastRedis(config.redis.url, log, 'store');
-      const cipher = payloadCipher(loadPayloadKey(config.storage.encryptionKeyFile, config.devPkiDir));
+      const payloadKey = loadPayloadKey(config.storage.encryptionKeyFile, config.devPkiDir);
+      const cipher = payloadCipher(payloadKey);
       const retentionSeconds = Math.round(config.storage.payloadRetentionDays * 24 * 3600);
       const store = new SubmissionStore(redis, config.redis.prefix, cipher, retentionSeconds);
       const queueRedis = failFastRedis(config.redis.url, log, 'queue');
       await Promise.all([whenReady(redis), whenReady(queueRedis)]);
       const queue = createDepositQueue(queueRedis, config);
       queue.on('error', (err) => log.warn({ err: err.message }, 'queue error'));
+      const notifyQueue = createNotifyQueue(queueRedis, config);
+      notifyQueue.on('error', (err) => log.warn({ err: err.message }, 'notify queue error'));
       closers.unshift(async () => redis.quit());
       closers.unshift(async () => {
         await queue.close();
+        await notifyQueue.close();
         await queueRedis.quit();
       });
 
@@ -140,6 +165,7 @@ export async function start(
         const workerRedis = blockingRedis(config.redis.url, log, 'worker');
         // Status writes of workers wait out a Redis blip instead of failing the attempt.
         const workerStore = new SubmissionStore(workerRedis, config.redis.prefix, cipher, retentionSeconds);
+        const outbox = scheduleOutbox(notifyQueue, workerStore, config, config.queue.reconcileEveryMs, log);
         const worker = startDepositWorker(
           workerRedis,
           config,
@@ -154,25 +180,39 @@ export async function start(
               signerDn: signing.subjectDn,
             }),
             log,
+            onTerminal: outbox.onTerminal,
           },
           log,
         );
         const stopReconcile = scheduleReconcile(queue, workerStore, config, log);
+        const notifyRedis = blockingRedis(config.redis.url, log, 'notify-worker');
+        const notifier = startNotifyWorker(notifyRedis, config, { store: workerStore, config, log }, log);
         closers.unshift(async () => dmp.close());
         closers.unshift(async () => {
           stopReconcile();
-          await worker.close();
-          await workerRedis.quit();
+          outbox.stop();
+          await Promise.all([worker.close(), notifier.close()]);
+          await Promise.all([workerRedis.quit(), notifyRedis.quit()]);
         });
         log.info({ concurrency: config.queue.concurrency }, 'deposit worker started');
       }
 
       if (roles.has('api')) {
+        const hl7 = {
+          store,
+          queue,
+          config,
+          log,
+          patients: new PatientFactsStore(redis, config.redis.prefix, patientIndexKey(payloadKey)),
+          acks: new AckMemory(redis, config.redis.prefix, config.hl7.ackTtlSeconds),
+          onTerminal: (id: string) => notifyTerminal(notifyQueue, store, config, id),
+        };
         const app = createApp({
           config,
           store,
           queue,
           log,
+          hl7,
           accepting: () => accepting,
           sandboxDocuments: sandbox ? () => sandbox!.documents() : undefined,
         });
@@ -187,13 +227,29 @@ export async function start(
         closers.unshift(async () => {
           accepting = false;
         });
+        if (config.hl7.mllpEnabled) {
+          const listener = await startMllpServer({
+            host: config.hl7.mllpHost,
+            port: config.hl7.mllpPort,
+            maxMessageBytes: config.hl7.maxMessageBytes,
+            idleTimeoutMs: config.hl7.idleTimeoutMs,
+            maxConnections: config.hl7.maxConnections,
+            handlerTimeoutMs: config.hl7.handlerTimeoutMs,
+            tls: mllpTls(config),
+            handler: mllpHandler(hl7),
+            log,
+          });
+          mllp = listener;
+          log.info({ host: listener.host, port: listener.port, tls: listener.tls }, 'MLLP listening');
+          closers.unshift(() => listener.close(config.queue.shutdownGraceMs));
+        }
       }
     }
   } catch (err) {
     await stop(); // release what was started before the failure (ports, Redis clients, workers)
     throw err;
   }
-  return { apiUrl, sandbox, stop };
+  return { apiUrl, mllp, sandbox, stop };
 }
 
 function parseRoles(value: string | undefined): Set<Role> {

@@ -235,6 +235,26 @@ export const configSchema = z.object({
     })
     .prefault({}),
   hl7: hl7Schema.prefault({}),
+  /** FHIR intake: `POST /fhir/DocumentReference`, IHE MHD ITI-65 `POST /fhir`, ITI-67 search. */
+  fhir: z
+    .object({
+      /**
+       * Where XDS creationTime comes from. `attachment.creation`: IHE MHD 4.2 (DocumentEntry mapping:
+       * content.attachment.creation → creationTime) and PDSm 3.1.1 (date is "la date de création de la
+       * ressource DocumentReference"; attachment.creation is "la date et l'heure de création du document").
+       * `date`: ANS PDSm4DMP ConceptMap documentReferenceToPDSM (DocumentEntry.creationTime →
+       * DocumentReference.date). Without the chosen element, POST /fhir/DocumentReference falls back to the
+       * other one; ITI-65 requires it.
+       */
+      creationTimeFrom: z.enum(['attachment.creation', 'date']).default('attachment.creation'),
+      /** Deepest nesting of objects and arrays accepted in a FHIR JSON body; deeper → 400 before parsing. */
+      maxJsonDepth: z.number().int().min(8).max(1000).default(64),
+      /** Most JSON values (objects, arrays, scalars) in one FHIR body; more → 413 before parsing. */
+      maxJsonValues: z.number().int().min(100).default(200_000),
+      /** Most DocumentReferences in one ITI-65 bundle. */
+      maxDocuments: z.number().int().min(1).max(1000).default(100),
+    })
+    .prefault({}),
   /** Folder of the development PKI (generated on demand, never committed). */
   devPkiDir: z.string().default('.dev/pki'),
 });

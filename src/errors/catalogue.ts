@@ -163,7 +163,8 @@ export const CATALOGUE = {
     code: 'STORE_UNAVAILABLE',
     retryable: true,
     hl7: '207',
-    summary: 'the gateway cannot store the message now; nothing was accepted, send it again later',
+    summary:
+      'the gateway cannot store the message now: send it again later (a message sent twice is stored once)',
   },
   MESSAGE_TOO_LARGE: {
     code: 'MESSAGE_TOO_LARGE',

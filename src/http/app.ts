@@ -1,5 +1,5 @@
 /**
- * The HTTP API (express): FHIR intake, operator API, health, and the view of
+ * The HTTP API (express): FHIR and HL7 v2 intake, operator API, health, and the view of
  * the built-in sandbox DMP when it runs in this process. Body size is checked
  * before parsing (413); Redis failures become 503 with Retry-After; nothing
  * else leaks internals.
@@ -7,9 +7,11 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
+import type { Hl7IntakeDeps } from '../intake/hl7.ts';
 import type { DepositQueue } from '../queue/deposit-queue.ts';
 import type { SubmissionStore } from '../store/records.ts';
 import { fhirRoutes } from './fhir-routes.ts';
+import { hl7Routes } from './hl7-routes.ts';
 import { outcome } from './operation-outcome.ts';
 import { StoreUnavailable } from './store-errors.ts';
 import { submissionRoutes } from './submission-routes.ts';
@@ -19,6 +21,8 @@ export interface AppDeps {
   readonly store: SubmissionStore;
   readonly queue: DepositQueue;
   readonly log: Logger;
+  /** The HL7 v2 intake (`POST /hl7`). */
+  readonly hl7: Hl7IntakeDeps;
   /** Present when the sandbox DMP runs in this process. */
   readonly sandboxDocuments?: () => unknown;
   /** Whether intake is open (closed during shutdown). */
@@ -41,7 +45,7 @@ export function createApp(deps: AppDeps): express.Express {
     }
   });
 
-  app.use(['/fhir', '/api'], (req: Request, res: Response, next: NextFunction) => {
+  app.use(['/fhir', '/api', '/hl7'], (req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'POST' && !deps.accepting()) {
       res
         .status(503)
@@ -68,6 +72,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(fhirRoutes({ ...deps, fullConfig: deps.config, config: deps.config }));
   app.use(submissionRoutes(deps));
+  app.use(hl7Routes(deps.hl7));
   if (deps.sandboxDocuments) {
     const documents = deps.sandboxDocuments;
     app.get('/api/sandbox/documents', (_req, res) => {

@@ -42,11 +42,9 @@ export function submissionRoutes(deps: SubmissionRouteDeps): Router {
       return;
     }
     if (!(await storeCall(() => deps.store.payload(id)))) {
-      res
-        .status(410)
-        .json({
-          error: 'the document is no longer kept (retention period over); the sender must send it again',
-        });
+      res.status(410).json({
+        error: 'the document is no longer kept (retention period over); the sender must send it again',
+      });
       return;
     }
     const jobId = await storeCall(() =>

@@ -20,6 +20,8 @@ export type SubmissionView = SubmissionRecord & Omit<StoredSubmission, 'record'>
 
 export interface TestGateway extends Running {
   readonly apiUrl: string;
+  /** Port of the MLLP listener (0 when the api role or the listener is off). */
+  readonly mllpPort: number;
   readonly config: Config;
   post(body: unknown): Promise<{ status: number; location: string | null; json: OperationOutcome }>;
   status(id: string): Promise<SubmissionView>;
@@ -54,6 +56,7 @@ export async function startTestGateway(
     redis: { url: REDIS_URL, prefix },
     http: { port: 0 },
     sandbox: { port: 0, adminPort: 0 },
+    hl7: { mllpPort: 0, notify: { attempts: 5, backoffMs: 100, maxBackoffMs: 400, timeoutMs: 2_000 } },
     dmp: { timeoutMs: 5_000 },
     queue: {
       attempts: 4,
@@ -83,6 +86,7 @@ export async function startTestGateway(
   const gw: TestGateway = {
     ...running,
     apiUrl,
+    mllpPort: running.mllp?.port ?? 0,
     config,
     async post(body) {
       const res = await fetch(`${apiUrl}/fhir/DocumentReference`, {

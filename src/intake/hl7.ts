@@ -1,0 +1,257 @@
+/**
+ * HL7 v2 intake, whatever the transport (MLLP or `POST /hl7`) [VOLET-HL7
+ * "Transmission de document(s) CDA en HL7v2"; IHE PAM-FR ZFA; DOMAIN.md §7]:
+ * translate the message, store what it carries (documents and deletions as
+ * submissions, patient facts from ADT), and only then answer AA. Every
+ * failure is answered: AE with one ERR per problem for a message in error,
+ * AR (207) when the gateway cannot store it now (the sender resends; the
+ * documents' identities make a resend harmless).
+ *
+ * A message resent with the same MSH-10 gets the ACK it got the first time,
+ * byte for byte, and stores nothing twice.
+ */
+import type { Config } from '../config/schema.ts';
+import { GatewayError, type Issue } from '../errors/catalogue.ts';
+import { StoreUnavailable, storeCall } from '../http/store-errors.ts';
+import { type PredecessorFacts, translateHl7 } from '../inbound/hl7v2/translate.ts';
+import type { MllpHandler } from '../inbound/hl7v2/transport/mllp-server.ts';
+import type { Hl7Document, Hl7Header, Hl7Intake } from '../inbound/hl7v2/types.ts';
+import { randomIds } from '../model/ids.ts';
+import type { Deletion } from '../model/types.ts';
+import { wantsBusinessAck } from '../notify/senders.ts';
+import type { PatientFactsStore } from '../patients/facts.ts';
+import { canonicalJson, sha256Hex } from '../store/identity.ts';
+import type { CreateResult, ReplyChannel } from '../store/records.ts';
+import { acceptSubmission, type Inbound, type IntakeDeps } from './accept.ts';
+import {
+  type AckMemory,
+  ackBytes,
+  fingerprint,
+  issuesOf,
+  oversizeAck,
+  rejectAck,
+  unavailableAck,
+} from './hl7-acks.ts';
+
+export interface Hl7IntakeDeps extends Omit<IntakeDeps, 'config'> {
+  readonly config: Config;
+  readonly patients: PatientFactsStore;
+  readonly acks: AckMemory;
+  /** Wakes the notifier for a record created terminal (DESTDMP=N); best effort, the outbox keeps it anyway. */
+  readonly onTerminal?: (id: string) => Promise<void>;
+}
+
+/** Accepts one submission; a record created terminal (skipped) is handed to the notifier at once. */
+async function accept(deps: Hl7IntakeDeps, inbound: Inbound, now: Date): Promise<CreateResult> {
+  const result = await acceptSubmission(deps, inbound, now);
+  if (result.kind === 'created' && inbound.skip && deps.onTerminal) {
+    await deps
+      .onTerminal(result.id)
+      .catch((err: Error) =>
+        deps.log.warn(
+          { submission: result.id, err: err.message },
+          'notifier not woken; the outbox keeps the record',
+        ),
+      );
+  }
+  return result;
+}
+
+/** Facts of documents this gateway deposited, for the new version of an unstructured document. */
+async function predecessorFacts(
+  deps: Hl7IntakeDeps,
+  uniqueId: string,
+): Promise<PredecessorFacts | undefined> {
+  const id = await deps.store.byDocumentUniqueId(uniqueId);
+  const stored = id ? await deps.store.get(id) : undefined;
+  const doc = stored?.record.documents.find((d) => d.uniqueId === uniqueId);
+  return doc && { setId: doc.setId, versionNumber: doc.versionNumber, entryUUID: doc.entryUUID };
+}
+
+/**
+ * Translates; when the message replaces a document the translator needs facts
+ * about (its setId and version), they are read from the store and the message
+ * translated again with them (the translator is synchronous and pure).
+ */
+async function translate(bytes: Uint8Array, deps: Hl7IntakeDeps, now: Date): Promise<Hl7Intake> {
+  const wanted = new Set<string>();
+  const base = { config: deps.config, ids: randomIds, now };
+  let first: Hl7Intake | undefined;
+  let failure: unknown;
+  try {
+    first = translateHl7(bytes, { ...base, predecessor: (uid) => void wanted.add(uid) });
+  } catch (err) {
+    failure = err;
+  }
+  if (wanted.size === 0) {
+    if (first) return first;
+    throw failure;
+  }
+  const known = new Map<string, PredecessorFacts>();
+  for (const uid of wanted) {
+    const facts = await storeCall(() => predecessorFacts(deps, uid));
+    if (facts) known.set(uid, facts);
+  }
+  return translateHl7(bytes, { ...base, predecessor: (uid) => known.get(uid) });
+}
+
+function senderKey(header: Hl7Header): string {
+  return `${header.sender.application}|${header.sender.facility}`;
+}
+
+function replyOf(deps: Hl7IntakeDeps, header: Hl7Header, businessAckFlag: boolean): ReplyChannel {
+  return {
+    channel: 'hl7v2',
+    sender: header.sender,
+    receiver: header.receiver,
+    controlId: header.controlId,
+    messageType: header.messageType,
+    businessAck: wantsBusinessAck(deps.config, header.sender, businessAckFlag),
+  };
+}
+
+/** Fingerprint of a document: its bytes and everything the message says about how to send it. */
+function documentHash(doc: Hl7Document): string {
+  const entries = doc.submission.documents;
+  const options = entries.map((d) => ({ confidentiality: d.confidentiality, visibility: d.visibility }));
+  return sha256Hex(
+    entries.map((d) => sha256Hex(d.content.bytes)).join('|') + canonicalJson({ flags: doc.flags, options }),
+  );
+}
+
+/** Stores what the message carries; returns the problems that make it AE (conflicting documents). */
+async function store(intake: Hl7Intake, deps: Hl7IntakeDeps, now: Date): Promise<Issue[]> {
+  const issues: Issue[] = [];
+  const sender = senderKey(intake.header);
+  switch (intake.kind) {
+    case 'documents':
+      for (const doc of intake.documents) {
+        const uniqueId = doc.submission.documents[0]?.id.root ?? '';
+        const result = await accept(
+          deps,
+          {
+            source: 'hl7v2',
+            submission: doc.submission,
+            identity: `hl7:${sender}:${uniqueId}`,
+            contentHash: documentHash(doc),
+            reply: replyOf(deps, intake.header, doc.flags.businessAck),
+            ...(!doc.flags.toDmp && { skip: 'DESTDMP=N' }),
+          },
+          now,
+        );
+        if (result.kind === 'conflict')
+          issues.push({
+            code: 'DOCUMENT_CONFLICT',
+            path: doc.location,
+            message: `document ${uniqueId} was already received from this sender with other content (submission ${result.id})`,
+          });
+      }
+      return issues;
+    case 'deletion':
+      for (const uniqueId of intake.documentUniqueIds) {
+        const deletion: Deletion = {
+          kind: 'deletion',
+          patient: intake.patient,
+          documentUniqueId: uniqueId,
+          contentTypeCode: intake.contentTypeCode,
+          author: intake.author,
+        };
+        await accept(
+          deps,
+          {
+            source: 'hl7v2',
+            submission: deletion,
+            identity: `hl7:${sender}:delete:${uniqueId}`,
+            contentHash: sha256Hex(`delete|${uniqueId}`),
+            reply: replyOf(deps, intake.header, intake.flags.businessAck),
+            ...(!intake.flags.toDmp && { skip: 'DESTDMP=N' }),
+          },
+          now,
+        );
+      }
+      return issues;
+    case 'patient': {
+      // Only what the message states: no ZFA-1 keeps the known status, no ZFA-9 keeps a known opposition.
+      const { facts } = intake;
+      const ids = [facts.ins, facts.ipp].filter((id) => id !== undefined);
+      const known = {
+        ...(facts.dmpStatus !== undefined && { dmpStatus: facts.dmpStatus }),
+        ...(facts.feedingInformation !== undefined && { opposedToFeeding: facts.opposedToFeeding }),
+      };
+      if (Object.keys(known).length > 0) await deps.patients.record(ids, known, now);
+      return issues;
+    }
+    default: {
+      const never: never = intake;
+      throw new Error(`unknown intake ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Answers one message: translate, store, ACK (see the module comment). Never throws. */
+export async function handleHl7(bytes: Uint8Array, deps: Hl7IntakeDeps, now = new Date()): Promise<Buffer> {
+  const { log } = deps;
+  let intake: Hl7Intake;
+  try {
+    intake = await translate(bytes, deps, now);
+  } catch (err) {
+    if (err instanceof StoreUnavailable) return unavailable(bytes, err, deps, now);
+    if (!(err instanceof GatewayError)) log.error({ err: (err as Error).message }, 'HL7 translation failed');
+    const issues = issuesOf(err);
+    log.info({ paths: issues.map((i) => i.path), codes: issues.map((i) => i.code) }, 'HL7 message refused');
+    return rejectAck(bytes, issues, now);
+  }
+  const { header } = intake;
+  try {
+    const print = fingerprint(bytes);
+    const seen = await deps.acks.recall(header);
+    if (seen) return resent(bytes, seen, print, header, deps, now);
+    const issues = await store(intake, deps, now);
+    if (issues.length > 0) {
+      log.info({ type: header.messageType, codes: issues.map((i) => i.code) }, 'HL7 message refused');
+      return ackBytes(header, 'AE', now, issues);
+    }
+    const kept = await deps.acks.keep(header, print, ackBytes(header, 'AA', now));
+    log.info({ type: header.messageType, kind: intake.kind }, 'HL7 message accepted');
+    return kept.ack;
+  } catch (err) {
+    return unavailable(bytes, err as Error, deps, now);
+  }
+}
+
+function resent(
+  bytes: Uint8Array,
+  seen: { fingerprint: string; ack: Buffer },
+  print: string,
+  header: Hl7Header,
+  deps: Hl7IntakeDeps,
+  now: Date,
+): Buffer {
+  if (seen.fingerprint === print) {
+    deps.log.info({ type: header.messageType }, 'HL7 message resent: original ACK returned');
+    return seen.ack;
+  }
+  deps.log.warn({ type: header.messageType }, 'HL7 message control id reused by another message');
+  const issue: Issue = {
+    code: 'DUPLICATE_CONTROL_ID',
+    path: 'MSH[1]-10',
+    message:
+      'this message control id was already used by another message of this sender: give each message its own',
+  };
+  return rejectAck(bytes, [issue], now, header);
+}
+
+function unavailable(bytes: Uint8Array, err: Error, deps: Hl7IntakeDeps, now: Date): Buffer {
+  const cause = err instanceof StoreUnavailable ? err.cause : err;
+  deps.log.warn({ err: cause.message }, 'HL7 message not stored: store unavailable');
+  return unavailableAck(bytes, 'temporarily unavailable, resend', now);
+}
+
+/** The MLLP listener's handler: {@link handleHl7}, and the answers to a failure or an oversized message. */
+export function mllpHandler(deps: Hl7IntakeDeps): MllpHandler {
+  return {
+    message: (bytes) => handleHl7(bytes, deps),
+    failure: (bytes, reason) => unavailableAck(bytes, reason, new Date()),
+    oversize: (head, limit) => oversizeAck(head, limit, new Date()),
+  };
+}
