@@ -21,6 +21,7 @@ const OVERRIDING_ENV = [
   'REDIS_URL',
   'REDIS_PREFIX',
   'PORT',
+  'MLLP_PORT',
   'STORAGE_KEY_FILE',
   'GATEWAY_ROLES',
 ];

@@ -156,6 +156,7 @@ export async function benchPipeline(options: PipelineOptions): Promise<PipelineR
       redis: { url: redisUrl, prefix },
       http: { port: 0 },
       sandbox: { enabled: true, port: 0, adminPort: 0, checkSignatures: options.checkSignatures },
+      hl7: { mllpPort: 0 },
     });
     const warm = await postAll(gw.apiUrl, body, warmup, options.inFlight);
     if (warm.failures.length > 0 || !(await drained(redis, prefix, drainMs)))
