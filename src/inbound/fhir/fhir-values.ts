@@ -5,6 +5,7 @@
 import type { CodeableConcept, Coding, Identifier, Reference, Resource } from '@medplum/fhirtypes';
 import type { IssueCollector } from '../../errors/catalogue.ts';
 import { systemToOid } from '../../model/code-systems.ts';
+import { uuidToOid } from '../../model/ids.ts';
 import type { Code } from '../../model/types.ts';
 
 /** The first coding of a CodeableConcept whose system maps to an OID. */
@@ -92,4 +93,51 @@ export function decodeBase64(value: string, path: string, issues: IssueCollector
     return undefined;
   }
   return Buffer.from(compact, 'base64');
+}
+
+/** The contained resource a local reference (`#id`) points to, with its index in `contained`. */
+export function containedTarget(
+  contained: readonly Resource[] | undefined,
+  ref: Reference | undefined,
+): { resource: Resource; index: number } | undefined {
+  const target = ref?.reference;
+  if (!target?.startsWith('#') || !Array.isArray(contained)) return undefined;
+  const index = contained.findIndex((r) => r?.id === target.slice(1));
+  const resource = contained[index];
+  return resource ? { resource, index } : undefined;
+}
+
+/**
+ * The identifier a reference carries as a logical reference (`Reference.identifier`) or as a
+ * FHIR conditional reference (`Patient?identifier=<system>|<value>`, FHIR R4 §3.1.0.3.2 transaction
+ * conditional references, used by PDSm4DMP for the INS).
+ */
+export function referencedIdentifier(ref: Reference | undefined): Identifier | undefined {
+  if (ref?.identifier?.value) return ref.identifier;
+  const match = ref?.reference?.match(/^[A-Za-z]+\?identifier=([^|&]*)\|([^&]+)$/);
+  if (!match) return undefined;
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  return { system: decode(match[1] as string), value: decode(match[2] as string) };
+}
+
+/** The document OID of an RFC 3986 identifier value (`urn:oid:<OID>`, or `urn:uuid:` as a 2.25 OID). */
+export function uniqueIdOf(value: string | undefined): string | undefined {
+  if (value?.startsWith('urn:oid:')) {
+    const oid = value.slice('urn:oid:'.length);
+    return /^[0-2](\.(0|[1-9]\d*))+$/.test(oid) ? oid : undefined;
+  }
+  if (value?.startsWith('urn:uuid:')) {
+    try {
+      return uuidToOid(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }

@@ -1,12 +1,20 @@
 /**
- * FHIR Patient (contained in the DocumentReference) → canonical Patient with
- * the INS, the IPP and the INS identity traits (FR Core Patient, INS guide).
+ * The patient of a DocumentReference → canonical Patient with the INS, the IPP
+ * and the INS identity traits (FR Core Patient, INS guide).
  */
-import type { Extension, Patient as FhirPatient, HumanName } from '@medplum/fhirtypes';
+import type {
+  DocumentReference,
+  Extension,
+  Patient as FhirPatient,
+  HumanName,
+  Identifier,
+  Reference,
+} from '@medplum/fhirtypes';
 import type { IssueCollector } from '../../errors/catalogue.ts';
-import type { IdentityStatus, Patient, Sex } from '../../model/types.ts';
+import { systemToOid } from '../../model/code-systems.ts';
+import type { IdentityStatus, InstanceId, Patient, Sex } from '../../model/types.ts';
 import { INS_OIDS } from '../../model/vocabulary.ts';
-import { identifierWithOid } from './fhir-values.ts';
+import { containedTarget, identifierWithOid, referencedIdentifier } from './fhir-values.ts';
 
 /** FR Core identity reliability extension (sub-extension `identityStatus`, codes of TRE_R305). */
 export const IDENTITY_RELIABILITY_URL =
@@ -24,10 +32,13 @@ function identityStatus(
   path: string,
   issues: IssueCollector,
 ): IdentityStatus {
-  const ext = extensions?.find((e) => e.url === IDENTITY_RELIABILITY_URL);
+  const ext = Array.isArray(extensions)
+    ? extensions.find((e: Extension) => e?.url === IDENTITY_RELIABILITY_URL)
+    : undefined;
   // Without the extension, an identifier with an INS OID is the sender's statement of a qualified identity.
   if (!ext) return 'VALI';
-  const code = ext.extension?.find((e) => e.url === 'identityStatus')?.valueCoding?.code;
+  const parts: Extension[] = Array.isArray(ext.extension) ? ext.extension : [];
+  const code = parts.find((e) => e?.url === 'identityStatus')?.valueCoding?.code;
   if (code && (STATUSES as readonly string[]).includes(code)) return code as IdentityStatus;
   issues.add(
     'INVALID_INPUT',
@@ -46,23 +57,87 @@ function pickName(names: readonly HumanName[] | undefined, use: HumanName['use']
   return names?.find((n) => n.use === use);
 }
 
-/** Maps the contained Patient; `path` is its FHIRPath (e.g. `DocumentReference.contained[0]`). */
-export function readPatient(
-  patient: FhirPatient | undefined,
-  path: string,
+/** The INS among a resource's identifiers, as `{ root, extension }`. */
+function insOf(
+  identifiers: readonly Identifier[] | undefined,
+): (InstanceId & { extension: string }) | undefined {
+  const ins = identifierWithOid(identifiers, INS_OIDS);
+  return ins?.value ? { root: systemToOid(ins.system) as string, extension: ins.value } : undefined;
+}
+
+interface Located {
+  readonly patient: FhirPatient;
+  readonly path: string;
+}
+
+function containedPatient(
+  doc: DocumentReference,
+  ref: Reference | undefined,
+  base: string,
+): Located | undefined {
+  const found = containedTarget(doc.contained, ref);
+  return found?.resource.resourceType === 'Patient'
+    ? { patient: found.resource as FhirPatient, path: `${base}.contained[${found.index}]` }
+    : undefined;
+}
+
+/**
+ * The patient of a DocumentReference (XDS patientId = INS, sourcePatientInfo = the INS identity
+ * traits). The INS comes from `subject`: a contained Patient (`#id`), a logical reference
+ * (`subject.identifier`) or a conditional reference `Patient?identifier=urn:oid:<INS OID>|<matricule>`
+ * (PDSm4DMP). The traits come from the contained subject, else from the contained
+ * `context.sourcePatientInfo` (IHE MHD; PDSm: "cette même ressource est référencée depuis
+ * context.sourcePatientInfo"), whose INS, when present, must be the same. `base` is the FHIRPath of the
+ * DocumentReference.
+ */
+export function readSubject(
+  doc: DocumentReference,
+  base: string,
+  ippAuthority: string,
+  issues: IssueCollector,
+  needTraits = true,
+): { readonly ins?: InstanceId & { readonly extension: string }; readonly patient?: Patient } {
+  const subject = containedPatient(doc, doc.subject, base);
+  const info = containedPatient(doc, doc.context?.sourcePatientInfo, base);
+  const referenced = referencedIdentifier(doc.subject);
+  const ins = subject ? insOf(subject.patient.identifier) : referenced && insOf([referenced]);
+  if (!doc.subject) {
+    issues.add(
+      'MISSING_INS',
+      `${base}.subject`,
+      'required: a contained Patient (#id) or a reference by INS (Patient?identifier=urn:oid:<INS OID>|<matricule>)',
+    );
+  } else if (!ins) {
+    issues.add(
+      'MISSING_INS',
+      subject ? `${subject.path}.identifier` : `${base}.subject`,
+      subject || referenced
+        ? `no INS (${INS_OIDS.join('/')})`
+        : 'the gateway holds no Patient resources: give the INS in the reference (identifier, or Patient?identifier=urn:oid:<INS OID>|<matricule>) or as a contained Patient',
+    );
+  }
+  const infoIns = info && insOf(info.patient.identifier);
+  if (ins && infoIns && (infoIns.root !== ins.root || infoIns.extension !== ins.extension))
+    issues.add('INS_MISMATCH', `${info.path}.identifier`, 'the INS differs from the one of subject');
+  if (!needTraits) return { ins };
+  const traits = subject?.patient.name || !info ? subject : info;
+  if (!traits) {
+    issues.add(
+      'INS_INCOMPLETE',
+      `${base}.context.sourcePatientInfo`,
+      'the INS identity traits (birth name, given names, birth date, sex) are required: give them in a contained Patient (subject or context.sourcePatientInfo)',
+    );
+    return { ins };
+  }
+  return { ins, patient: readTraits(traits, ins, ippAuthority, issues) };
+}
+
+function readTraits(
+  { patient, path }: Located,
+  ins: (InstanceId & { extension: string }) | undefined,
   ippAuthority: string,
   issues: IssueCollector,
 ): Patient | undefined {
-  if (!patient) {
-    issues.add(
-      'MISSING_INS',
-      'DocumentReference.subject',
-      'must reference a contained Patient (#id) carrying the INS and identity traits',
-    );
-    return undefined;
-  }
-  const ins = identifierWithOid(patient.identifier, INS_OIDS);
-  if (!ins) issues.add('MISSING_INS', `${path}.identifier`, `no INS (${INS_OIDS.join('/')})`);
   const ipp = identifierWithOid(patient.identifier, [ippAuthority]);
   const official = pickName(patient.name, 'official') ?? patient.name?.[0];
   if (!official?.family)
@@ -79,9 +154,8 @@ export function readPatient(
   if (!ins || !official?.family || !official.given?.length || !patient.birthDate || !patient.gender)
     return undefined;
   const usual = pickName(patient.name, 'usual');
-  const insOid = ins.system?.replace(/^urn:oid:/, '') as string;
   return {
-    ins: { root: insOid, extension: ins.value as string },
+    ins,
     ipp: ipp?.value ? { root: ippAuthority, extension: ipp.value } : undefined,
     birthFamilyName: official.family,
     usedFamilyName: usual?.family && usual.family !== official.family ? usual.family : undefined,
