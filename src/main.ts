@@ -14,17 +14,20 @@ import { loadConfig } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { loadSigningKey } from './config/signing-key.ts';
 import { createDmpClient } from './dmp/client.ts';
+import { Td02Cache } from './dmp/td02-cache.ts';
 import { formatIssue, GatewayError } from './errors/catalogue.ts';
 import { createApp } from './http/app.ts';
 import { type MllpServer, startMllpServer } from './inbound/hl7v2/transport/mllp-server.ts';
 import { mllpHandler } from './intake/hl7.ts';
 import { AckMemory } from './intake/hl7-acks.ts';
+import { MappingRegistry } from './mappings/registry.ts';
 import { randomIds } from './model/ids.ts';
 import { createNotifyQueue, notifyTerminal, scheduleOutbox } from './notify/notify-queue.ts';
 import { startNotifyWorker } from './notify/notify-worker.ts';
 import { PatientFactsStore, patientIndexKey } from './patients/facts.ts';
 import { devPkiPaths, ensureDevPki } from './pki/dev-pki.ts';
 import { createDepositQueue } from './queue/deposit-queue.ts';
+import { feedingPolicy, loadRegistry } from './queue/feeding-policy.ts';
 import { scheduleReconcile } from './queue/reconcile.ts';
 import { startDepositWorker } from './queue/worker.ts';
 import { blockingRedis, checkRedis, failFastRedis, whenReady } from './redis.ts';
@@ -130,6 +133,8 @@ export async function start(
     }
 
     if (roles.has('api') || roles.has('worker')) {
+      const registry = loadRegistry(new MappingRegistry(config.mappings.dir));
+      log.info({ dir: registry.dir, version: registry.current?.version }, 'mappings and rules loaded');
       await checkRedis(config.redis.url);
       const redis = failFastRedis(config.redis.url, log, 'store');
       const payloadKey = loadPayloadKey(config.storage.encryptionKeyFile, config.devPkiDir);
@@ -166,6 +171,25 @@ export async function start(
         // Status writes of workers wait out a Redis blip instead of failing the attempt.
         const workerStore = new SubmissionStore(workerRedis, config.redis.prefix, cipher, retentionSeconds);
         const outbox = scheduleOutbox(notifyQueue, workerStore, config, config.queue.reconcileEveryMs, log);
+        const feeding =
+          config.feeding.policy === 'rules'
+            ? feedingPolicy({
+                registry,
+                finess: config.establishment.finess,
+                patients: new PatientFactsStore(
+                  workerRedis,
+                  config.redis.prefix,
+                  patientIndexKey(payloadKey),
+                ),
+                td02: new Td02Cache(
+                  workerRedis,
+                  config.redis.prefix,
+                  patientIndexKey(payloadKey),
+                  config.feeding.td02CacheSeconds,
+                  dmp,
+                ),
+              })
+            : undefined;
         const worker = startDepositWorker(
           workerRedis,
           config,
@@ -181,6 +205,7 @@ export async function start(
             }),
             log,
             onTerminal: outbox.onTerminal,
+            feeding,
           },
           log,
         );

@@ -4,6 +4,7 @@
  * setting (see load.ts). Secrets are never values here, only file paths.
  */
 import { z } from 'zod';
+import { xdsConfigSchema } from '../inbound/xds/config.ts';
 
 const oid = z.string().regex(/^[0-2](\.(0|[1-9]\d*))+$/, 'must be an OID such as 1.2.250.1.999');
 const code = z.object({
@@ -253,6 +254,26 @@ export const configSchema = z.object({
       maxJsonValues: z.number().int().min(100).default(200_000),
       /** Most DocumentReferences in one ITI-65 bundle. */
       maxDocuments: z.number().int().min(1).max(1000).default(100),
+    })
+    .prefault({}),
+  /** XDS.b ITI-41 Document Recipient (`POST /xds/iti41`): limits and per-source mappings. */
+  xds: xdsConfigSchema.prefault({}),
+  mappings: z
+    .object({
+      /** Folder of the mapping and CME rules files (YAML), reloadable with `POST /api/mappings/reload`. */
+      dir: z.string().default('mappings'),
+    })
+    .prefault({}),
+  feeding: z
+    .object({
+      /**
+       * `rules`: every document goes through the hard blocks (opposition, identity, R/V, DMP closed or
+       * absent by TD0.2) and the site's CME rules before it is sent. `none`: documents are sent as received
+       * (for transport tests only; never in production).
+       */
+      policy: z.enum(['rules', 'none']).default('rules'),
+      /** How long a TD0.2 answer is trusted. */
+      td02CacheSeconds: z.number().int().min(0).default(3600),
     })
     .prefault({}),
   /** Folder of the development PKI (generated on demand, never committed). */

@@ -12,9 +12,11 @@ import type { DepositQueue } from '../queue/deposit-queue.ts';
 import type { SubmissionStore } from '../store/records.ts';
 import { fhirRoutes } from './fhir-routes.ts';
 import { hl7Routes } from './hl7-routes.ts';
+import { mhdRoutes } from './mhd-routes.ts';
 import { outcome } from './operation-outcome.ts';
 import { StoreUnavailable } from './store-errors.ts';
 import { submissionRoutes } from './submission-routes.ts';
+import { xdsRoutes } from './xds-routes.ts';
 
 export interface AppDeps {
   readonly config: Config;
@@ -45,6 +47,17 @@ export function createApp(deps: AppDeps): express.Express {
     }
   });
 
+  // XDS answers in SOAP (faults, RegistryResponse), so it sits before the JSON shutdown answer.
+  app.use(
+    xdsRoutes({
+      store: deps.store,
+      queue: deps.queue,
+      log: deps.log,
+      config: deps.config,
+      xds: deps.config.xds,
+      accepting: deps.accepting,
+    }),
+  );
   app.use(['/fhir', '/api', '/hl7'], (req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'POST' && !deps.accepting()) {
       res
@@ -68,6 +81,8 @@ export function createApp(deps: AppDeps): express.Express {
     }
     next();
   });
+  // MHD reads its own body (size, content type and JSON depth checked before parsing).
+  app.use(mhdRoutes({ ...deps, fullConfig: deps.config, config: deps.config }));
   app.use(express.json({ limit: deps.config.http.maxBodyBytes, type: FHIR_TYPES, strict: true }));
 
   app.use(fhirRoutes({ ...deps, fullConfig: deps.config, config: deps.config }));

@@ -160,6 +160,8 @@ export const SOAP_ACTION = {
 /** XML namespaces. */
 export const NS = {
   soap12: 'http://www.w3.org/2003/05/soap-envelope',
+  /** SOAP 1.1 envelope, only to recognise it and answer VersionMismatch [SOAP 1.2 Part 1 §5.4.7]. */
+  soap11: 'http://schemas.xmlsoap.org/soap/envelope/',
   wsa: 'http://www.w3.org/2005/08/addressing',
   wsse: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd',
   wsu: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd',

@@ -9,6 +9,7 @@ import type { Deposit, DepositEnv } from '../deposit/build-deposit.ts';
 import type { DmpOutcome } from '../dmp/classify.ts';
 import type { Author, Code, Patient } from '../model/types.ts';
 import type { SubmissionStore, XdsErrorView } from '../store/records.ts';
+import type { FeedingPolicy } from './decision-step.ts';
 
 /** What the processor needs of a DMP client. */
 export interface DmpPort {
@@ -37,6 +38,8 @@ export interface ProcessorDeps {
    * terminal status itself puts the record in the store's outbox, which the notifier drains anyway.
    */
   readonly onTerminal?: (id: string) => Promise<void>;
+  /** The establishment's feeding rules and visibility policy; absent: documents are fed as sent. */
+  readonly feeding?: FeedingPolicy;
 }
 
 /** Calls the terminal hook without letting its failure change the outcome of the attempt. */
@@ -57,6 +60,8 @@ export interface Attempt {
   readonly max: number;
   /** The job running it: only the record's current job may act on it. */
   readonly jobId?: string;
+  /** Parks the job until `until` (a rule's hold); never returns. */
+  readonly delayUntil?: (until: Date) => Promise<never>;
 }
 
 /** Thrown for a transient failure: BullMQ retries the job after the backoff delay. */

@@ -11,6 +11,7 @@ import { GatewayError } from '../errors/catalogue.ts';
 import type { Submission } from '../model/types.ts';
 import { STATUS } from '../model/vocabulary.ts';
 import { type Attempt, type DmpPort, type ProcessorDeps, reject, retryOrFail, succeed } from './attempt.ts';
+import { judge } from './decision-step.ts';
 
 /** Whether every document of the submission is already in the DMP (ITI-18 by uniqueId); undefined when unknown. */
 async function alreadyDeposited(submission: Submission, dmp: DmpPort): Promise<boolean | undefined> {
@@ -29,7 +30,7 @@ export async function depositStep(
   attempt: Attempt,
   mayHaveLanded: boolean,
   deps: ProcessorDeps,
-): Promise<'deposited'> {
+): Promise<'deposited' | 'skipped'> {
   const { dmp, store } = deps;
   if (mayHaveLanded) {
     const landed = await alreadyDeposited(submission, dmp);
@@ -53,9 +54,36 @@ export async function depositStep(
     }
     await store.clearLanding(id);
   }
+  let toSend = submission;
+  if (deps.feeding) {
+    const verdict = await judge(submission, deps.feeding, new Date());
+    if (verdict.kind === 'retry') return retryOrFail(id, attempt, deps, verdict.reason, []);
+    await store.setDecision(id, verdict.decisions);
+    if (verdict.kind === 'skip') {
+      await store.transition(
+        id,
+        'skipped',
+        { type: 'skipped', attempt: attempt.number, outcome: verdict.reason },
+        { outcome: { reason: verdict.reason } },
+      );
+      await deps.onTerminal?.(id).catch(() => undefined);
+      return 'skipped';
+    }
+    if (verdict.kind === 'hold') {
+      await store.transition(id, 'held', {
+        type: 'held',
+        attempt: attempt.number,
+        detail: `until ${verdict.until.toISOString()}`,
+      });
+      if (!attempt.delayUntil)
+        return retryOrFail(id, attempt, deps, 'held by a rule, but this worker cannot park jobs', []);
+      return attempt.delayUntil(verdict.until);
+    }
+    toSend = verdict.submission;
+  }
   let outcome: DmpOutcome;
   try {
-    const deposit = buildDeposit(submission, deps.depositEnv());
+    const deposit = buildDeposit(toSend, deps.depositEnv());
     await store.markLanding(id);
     outcome = await dmp.provideAndRegister(deposit);
   } catch (err) {

@@ -12,7 +12,13 @@ import { depositStep } from './deposit-step.ts';
 export type { Attempt, DmpPort, ProcessorDeps } from './attempt.ts';
 export { RetryableDepositError } from './attempt.ts';
 
-export type ProcessResult = 'deposited' | 'deleted' | 'already-terminal' | 'missing' | 'superseded';
+export type ProcessResult =
+  | 'deposited'
+  | 'deleted'
+  | 'skipped'
+  | 'already-terminal'
+  | 'missing'
+  | 'superseded';
 
 export async function processJob(id: string, attempt: Attempt, deps: ProcessorDeps): Promise<ProcessResult> {
   const { store, log } = deps;

@@ -4,7 +4,7 @@
  * whose worker died is taken over once its lock lapses), and an init/close
  * pair owned by main.ts.
  */
-import { type ConnectionOptions, Worker } from 'bullmq';
+import { type ConnectionOptions, DelayedError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
 import { backoffDelay, DEPOSIT_QUEUE, type DepositJobData, JITTERED_BACKOFF } from './deposit-queue.ts';
@@ -24,10 +24,19 @@ export function startDepositWorker(
 ): DepositWorker {
   const worker = new Worker<DepositJobData>(
     DEPOSIT_QUEUE,
-    async (job) =>
+    async (job, token) =>
       processJob(
         job.data.submissionId,
-        { number: job.attemptsMade + 1, max: job.opts.attempts ?? 1, jobId: job.id },
+        {
+          number: job.attemptsMade + 1,
+          max: job.opts.attempts ?? 1,
+          jobId: job.id,
+          // A rule's hold: the job waits in the delayed set (survives restarts) and runs again at `until`.
+          delayUntil: async (until) => {
+            await job.moveToDelayed(until.getTime(), token);
+            throw new DelayedError();
+          },
+        },
         deps,
       ),
     {

@@ -9,16 +9,16 @@
 import { GatewayError } from '../errors/catalogue.ts';
 import { NS, RESPONSE_STATUS, STORED_QUERY, XDS } from '../model/vocabulary.ts';
 import { standaloneXml } from '../soap/envelope.ts';
+import { insOfCx, sameIns } from '../xds/cx.ts';
 import { classificationsIn, slotValues } from '../xds/ebrim-reader.ts';
+import { RegistryErrors, XDS_ERROR } from '../xds/registry-errors.ts';
 import { el } from '../xml/tree.ts';
 import { extrinsicObjectXml, objectRefXml, registryErrorListXml } from './ebrim-out.ts';
 import { type AdhocQuery, codedParam, paramValues, readAdhocQuery } from './iti18-query.ts';
-import { insOfCx, sameIns } from './patients.ts';
 import type { StoredEntry } from './registry-store.ts';
 import { SoapFaultError, type SoapRequest } from './soap-endpoint.ts';
 import type { EndpointResult, SandboxState } from './state.ts';
 import type { VihfContext } from './vihf-check.ts';
-import { RegistryErrors, XDS_ERROR } from './xds-errors.ts';
 
 const P = {
   patientId: '$XDSDocumentEntryPatientId',

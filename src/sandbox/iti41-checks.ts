@@ -11,14 +11,16 @@ import { GatewayError } from '../errors/catalogue.ts';
 import { SLOT, XDS } from '../model/vocabulary.ts';
 import { verifySignatureDocument } from '../signature/xades.ts';
 import type { MimePart } from '../soap/mtom.ts';
+import { insOfCx, sameIns } from '../xds/cx.ts';
 import { sha1Hex } from '../xds/document-entry.ts';
 import { externalId, type RimObject, type RimSubmission, slotValues } from '../xds/ebrim-reader.ts';
+import { type RegistryErrors, rimLocation, XDS_ERROR } from '../xds/registry-errors.ts';
+import { documentBytes, isMarked } from '../xds/rim-structure.ts';
 import { checkDocumentEntry, checkSubmissionSet } from './iti41-metadata.ts';
-import { checkAssociations, documentBytes, isMarked } from './iti41-structure.ts';
-import { insOfCx, type PatientDirectory, sameIns } from './patients.ts';
+import { checkAssociations } from './iti41-structure.ts';
+import type { PatientDirectory } from './patients.ts';
 import type { InsId } from './types.ts';
 import type { VihfContext } from './vihf-check.ts';
-import { type RegistryErrors, rimLocation, XDS_ERROR } from './xds-errors.ts';
 
 export interface CheckedEntry {
   readonly rim: RimObject;

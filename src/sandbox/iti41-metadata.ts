@@ -15,6 +15,7 @@ import {
   VISIBILITY_CODE,
   XDS,
 } from '../model/vocabulary.ts';
+import { insOfCx, parseCx } from '../xds/cx.ts';
 import {
   classificationsIn,
   externalId,
@@ -22,19 +23,8 @@ import {
   type RimObject,
   slotValues,
 } from '../xds/ebrim-reader.ts';
-import { insOfCx, parseCx } from './patients.ts';
-import { type RegistryErrors, rimLocation, XDS_ERROR } from './xds-errors.ts';
-
-const OID_PATTERN = /^[0-2](\.(0|[1-9]\d*))+$/;
-const DTM = /^\d{4}(\d{2}(\d{2}(\d{2}(\d{2}(\d{2})?)?)?)?)?$/;
-const LANGUAGE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
-const SHA1_HEX = /^[0-9a-fA-F]{40}$/;
-const SIZE = /^(0|[1-9]\d{0,15})$/;
-
-/** A bare OID of at most 64 characters (ITI TF-3 §4.2.3.1.7 OID; the DMP rejects `OID^extension`). */
-export function isUniqueIdOid(value: string): boolean {
-  return value.length <= 64 && OID_PATTERN.test(value);
-}
+import { DTM, isUniqueIdOid, LANGUAGE, OID_PATTERN, SHA1_HEX, SIZE } from '../xds/metadata-values.ts';
+import { type RegistryErrors, rimLocation, XDS_ERROR } from '../xds/registry-errors.ts';
 
 /** Reports against one registry object. */
 class ObjectChecker {

@@ -9,11 +9,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { STATUS, XDS } from '../model/vocabulary.ts';
+import { sameIns } from '../xds/cx.ts';
 import { externalId, type RimObject } from '../xds/ebrim-reader.ts';
+import { type RegistryErrors, rimLocation, XDS_ERROR } from '../xds/registry-errors.ts';
 import type { CheckedEntry, CheckedSubmission } from './iti41-checks.ts';
-import { sameIns } from './patients.ts';
 import type { RegistryStore, StoredEntry } from './registry-store.ts';
-import { type RegistryErrors, rimLocation, XDS_ERROR } from './xds-errors.ts';
 
 const UUID_ID = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -9,13 +9,13 @@ import { GatewayError } from '../errors/catalogue.ts';
 import { NS } from '../model/vocabulary.ts';
 import { standaloneXml } from '../soap/envelope.ts';
 import { readProvideAndRegister } from '../xds/ebrim-reader.ts';
+import { RegistryErrors, XDS_ERROR } from '../xds/registry-errors.ts';
 import { buildRegistryResponse } from '../xds/registry-response.ts';
 import { checkProvideAndRegister } from './iti41-checks.ts';
 import { planRegistration, register } from './iti41-register.ts';
 import { SoapFaultError, type SoapRequest } from './soap-endpoint.ts';
 import type { EndpointResult, SandboxState } from './state.ts';
 import type { VihfContext } from './vihf-check.ts';
-import { RegistryErrors, XDS_ERROR } from './xds-errors.ts';
 
 /** A RegistryResponse: Success, or Failure with `errors`. */
 export function registryResult(

@@ -9,15 +9,15 @@
 import { GatewayError } from '../errors/catalogue.ts';
 import { METADATA_UPDATE, NS, STATUS, XDS } from '../model/vocabulary.ts';
 import { standaloneXml } from '../soap/envelope.ts';
+import { insOfCx, sameIns } from '../xds/cx.ts';
+import { isUniqueIdOid } from '../xds/metadata-values.ts';
+import { RegistryErrors, rimLocation, XDS_ERROR } from '../xds/registry-errors.ts';
 import { asArray, attr, parseXml, textOf, type XmlObject } from '../xml/parse.ts';
 import { registryResult } from './iti41.ts';
-import { isUniqueIdOid } from './iti41-metadata.ts';
-import { insOfCx, sameIns } from './patients.ts';
 import type { StoredEntry } from './registry-store.ts';
 import { SoapFaultError, type SoapRequest } from './soap-endpoint.ts';
 import type { EndpointResult, SandboxState } from './state.ts';
 import type { VihfContext } from './vihf-check.ts';
-import { RegistryErrors, rimLocation, XDS_ERROR } from './xds-errors.ts';
 
 const ARRAYS = ['RegistryPackage', 'Classification', 'ExternalIdentifier', 'Association', 'Slot', 'Value'];
 

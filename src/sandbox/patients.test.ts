@@ -1,6 +1,7 @@
 /** INS in CX form and the sandbox patient directory. */
 import { describe, expect, it } from 'vitest';
-import { insCx, insOfCx, normaliseSeed, PatientDirectory, parseCx } from './patients.ts';
+import { insCx, insOfCx, parseCx } from '../xds/cx.ts';
+import { normaliseSeed, PatientDirectory } from './patients.ts';
 
 describe('CX identifiers', () => {
   it('parses an INS in ^NH form and writes it back', () => {

@@ -13,8 +13,8 @@ import { NS, VIHF_ATTRIBUTE, VIHF_VALUE } from '../model/vocabulary.ts';
 import { verifySignature } from '../signature/signer.ts';
 import { REQUIRED_VIHF_ATTRIBUTES, readVihfAttributes } from '../signature/vihf.ts';
 import { standaloneXml, type XmlFragment } from '../soap/envelope.ts';
+import { insOfCx } from '../xds/cx.ts';
 import { attr, parseXml, type XmlObject } from '../xml/parse.ts';
-import { insOfCx } from './patients.ts';
 import { SoapFaultError } from './soap-endpoint.ts';
 import type { InsId } from './types.ts';
 

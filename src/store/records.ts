@@ -17,6 +17,7 @@ export type SubmissionStatus =
   | 'queued'
   | 'sending'
   | 'retrying'
+  | 'held'
   | 'deposited'
   | 'deleted'
   | 'skipped'
@@ -97,7 +98,8 @@ export interface TimelineEvent {
     | 'failed'
     | 'replayed'
     | 'recovered'
-    | 'notified';
+    | 'notified'
+    | 'held';
   readonly attempt?: number;
   readonly outcome?: string;
   readonly detail?: string;
@@ -113,6 +115,8 @@ export interface StoredSubmission {
   readonly outcome?: Outcome;
   /** A request that may have reached the DMP is unanswered: look the documents up before resending. */
   readonly mayHaveLanded: boolean;
+  /** The feeding decision (rules, reasons, CME references) of the last attempt; no patient data. */
+  readonly decision?: unknown;
   readonly timeline: readonly TimelineEvent[];
 }
 
@@ -176,6 +180,7 @@ export class SubmissionStore {
       now.toISOString(),
       String(this.retentionSeconds),
       this.prefix,
+      ...record.documents.slice(1).map((d) => d.uniqueId),
     )) as string;
     if (result.startsWith('created')) {
       if (events[1]) await this.redis.rpush(this.key('sub', record.id, 'events'), JSON.stringify(events[1]));
@@ -197,10 +202,11 @@ export class SubmissionStore {
         'jobId',
         'outcome',
         'landing',
+        'decision',
       ),
       this.redis.lrange(this.key('sub', id, 'events'), 0, -1),
     ]);
-    const [record, status, updatedAt, attempts, jobId, outcome, landing] = fields;
+    const [record, status, updatedAt, attempts, jobId, outcome, landing, decision] = fields;
     if (!record) return undefined;
     return {
       record: JSON.parse(record) as SubmissionRecord,
@@ -210,6 +216,7 @@ export class SubmissionStore {
       jobId: jobId ?? undefined,
       outcome: outcome ? (JSON.parse(outcome) as Outcome) : undefined,
       mayHaveLanded: landing === '1',
+      decision: decision ? (JSON.parse(decision) as unknown) : undefined,
       timeline: events.map((e) => JSON.parse(e) as TimelineEvent),
     };
   }
@@ -290,6 +297,11 @@ export class SubmissionStore {
       claim.counter ?? '',
     )) as [string, string];
     return result === 'ok' ? { ok: true, jobId: value } : { ok: false, reason: `${result}: ${value}` };
+  }
+
+  /** Records the feeding decision taken for the record (shown by the status API). */
+  async setDecision(id: string, decision: unknown): Promise<void> {
+    await this.redis.hset(this.key('sub', id), 'decision', JSON.stringify(decision));
   }
 
   /** Marks that a request which may reach the DMP is about to be sent. */

@@ -16,7 +16,8 @@ const TERMINAL_TEST = `(s == 'deposited' or s == 'deleted' or s == 'skipped' or 
 
 /**
  * KEYS: idem, sub, events, open, uid, payload, outbox.
- * ARGV: id, contentHash, record, payload, event, nowMs, status, nowIso, retentionSeconds, prefix.
+ * ARGV: id, contentHash, record, payload, event, nowMs, status, nowIso, retentionSeconds, prefix, then the
+ * uniqueIds of the other documents (each indexed like the first).
  * A claimed identity answers `id|hash` (duplicate or conflict), except when its record ended rejected or
  * failed and the content differs: the corrected document then replaces it (answers `created|<old id>`).
  */
@@ -42,6 +43,7 @@ else
   redis.call('ZADD', KEYS[4], ARGV[6], ARGV[1])
 end
 redis.call('SET', KEYS[5], ARGV[1])
+for i = 11, #ARGV do redis.call('SET', ARGV[10] .. ':uid:' .. ARGV[i], ARGV[1]) end
 return 'created|' .. supersedes
 `;
 

@@ -58,6 +58,9 @@ export async function startTestGateway(
     sandbox: { port: 0, adminPort: 0 },
     hl7: { mllpPort: 0, notify: { attempts: 5, backoffMs: 100, maxBackoffMs: 400, timeoutMs: 2_000 } },
     dmp: { timeoutMs: 5_000 },
+    // Transport and pipeline tests send documents as received; the feeding rules have their own tests.
+    feeding: { policy: 'none' },
+    mappings: { dir: mkdtempSync(join(tmpdir(), 'gw-mappings-')) },
     queue: {
       attempts: 4,
       backoffMs: 50,

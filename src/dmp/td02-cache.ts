@@ -1,0 +1,53 @@
+/**
+ * TD0.2 answers cached in Redis for a while (DOMAIN.md §1: test the DMP
+ * before feeding; the answer changes rarely). Keys hold no INS in clear: a
+ * keyed SHA-256 of it, like the patient facts (src/patients/facts.ts).
+ * A failed TD0.2 is not cached.
+ */
+import { createHmac } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Patient } from '../model/types.ts';
+import type { DmpState } from './td02.ts';
+
+export interface Td02Source {
+  checkPatient(patient: Patient): Promise<DmpState | { readonly kind: string }>;
+}
+
+export class Td02Cache {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #indexKey: Uint8Array;
+  readonly #ttlSeconds: number;
+  readonly #source: Td02Source;
+
+  constructor(redis: Redis, prefix: string, indexKey: Uint8Array, ttlSeconds: number, source: Td02Source) {
+    this.#redis = redis;
+    this.#prefix = prefix;
+    this.#indexKey = indexKey;
+    this.#ttlSeconds = ttlSeconds;
+    this.#source = source;
+  }
+
+  #key(patient: Patient): string {
+    const digest = createHmac('sha256', this.#indexKey)
+      .update(`td02|${patient.ins.root}|${patient.ins.extension}`)
+      .digest('hex');
+    return `${this.#prefix}:td02:${digest}`;
+  }
+
+  /** The patient's DMP state, from the cache or from TD0.2; `error` when the DMP could not say. */
+  async status(patient: Patient): Promise<DmpState | 'error'> {
+    const key = this.#key(patient);
+    const cached = await this.#redis.get(key);
+    if (cached === 'active' || cached === 'closed' || cached === 'absent') return cached;
+    const answer = await this.#source.checkPatient(patient);
+    if (typeof answer !== 'string') return 'error';
+    await this.#redis.set(key, answer, 'EX', this.#ttlSeconds);
+    return answer;
+  }
+
+  /** Forgets the cached state (e.g. an ADT says the DMP was just created). */
+  async forget(patient: Patient): Promise<void> {
+    await this.#redis.del(this.#key(patient));
+  }
+}
