@@ -233,6 +233,7 @@ export async function start(
           onTerminal: (id: string) => notifyTerminal(notifyQueue, store, config, id),
         };
         const app = createApp({
+          mappings: registry,
           config,
           store,
           queue,

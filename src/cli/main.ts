@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.ts';
 import { formatIssue, GatewayError } from '../errors/catalogue.ts';
 import { startCommand } from '../main.ts';
 import { ensureDevPki } from '../pki/dev-pki.ts';
+import { dryRunCommand } from './dry-run-command.ts';
 import { translateCommand } from './translate.ts';
 
 const USAGE = `usage: dmp-gateway <command> [options]
@@ -18,12 +19,16 @@ commands:
       --identity-status <code>    INS identity status (default VALI)
       --visibility <codes>        comma-separated TRE_A07 flags (INVISIBLE_PATIENT, INVISIBLE_REPRESENTANTS_LEGAUX, MASQUE_PS)
       --replaces-entry-uuid <id>  entryUUID of the document a CDA replacement (RPLC) replaces
+  dry-run <message> [--mapping f] [--rules f]
+                                  show the XDS metadata, the feeding decision, the visibility and the lineage
+                                  of each value for a FHIR DocumentReference, a CDA or an HL7 v2 message
   start [--role api,worker,sandbox] [--config <file>]
                                   run the gateway (default: every role, with the built-in sandbox DMP)
   pki [--config <file>]           generate the development PKI (CA, signing, TLS client/server) if absent
 `;
 
 async function main(argv: string[]): Promise<number | undefined> {
+  if (argv[0] === 'dry-run') return dryRunCommand(argv.slice(1));
   if (argv[0] === 'start') {
     await startCommand(argv.slice(1));
     return undefined;

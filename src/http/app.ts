@@ -8,8 +8,10 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
 import type { Hl7IntakeDeps } from '../intake/hl7.ts';
+import type { MappingRegistry } from '../mappings/registry.ts';
 import type { DepositQueue } from '../queue/deposit-queue.ts';
 import type { SubmissionStore } from '../store/records.ts';
+import { adminRoutes } from './admin-routes.ts';
 import { fhirRoutes } from './fhir-routes.ts';
 import { hl7Routes } from './hl7-routes.ts';
 import { mhdRoutes } from './mhd-routes.ts';
@@ -23,6 +25,8 @@ export interface AppDeps {
   readonly store: SubmissionStore;
   readonly queue: DepositQueue;
   readonly log: Logger;
+  /** The mapping and rules files in use (dry-run, reload). */
+  readonly mappings: MappingRegistry;
   /** The HL7 v2 intake (`POST /hl7`). */
   readonly hl7: Hl7IntakeDeps;
   /** Present when the sandbox DMP runs in this process. */
@@ -81,6 +85,7 @@ export function createApp(deps: AppDeps): express.Express {
     }
     next();
   });
+  app.use(adminRoutes({ config: deps.config, mappings: deps.mappings }));
   // MHD reads its own body (size, content type and JSON depth checked before parsing).
   app.use(mhdRoutes({ ...deps, fullConfig: deps.config, config: deps.config }));
   app.use(express.json({ limit: deps.config.http.maxBodyBytes, type: FHIR_TYPES, strict: true }));
