@@ -35,6 +35,7 @@ import { DEMO_PATIENTS } from './sandbox/demo-patients.ts';
 import { startSandbox } from './sandbox/server.ts';
 import type { Sandbox } from './sandbox/types.ts';
 import { loadPayloadKey, payloadCipher } from './store/crypto.ts';
+import { FhirIndex } from './store/fhir-index.ts';
 import { SubmissionStore } from './store/records.ts';
 
 type Role = 'api' | 'worker' | 'sandbox';
@@ -223,7 +224,9 @@ export async function start(
       }
 
       if (roles.has('api')) {
+        const index = new FhirIndex(redis, config.redis.prefix, patientIndexKey(payloadKey));
         const hl7 = {
+          index,
           store,
           queue,
           config,
@@ -233,6 +236,7 @@ export async function start(
           onTerminal: (id: string) => notifyTerminal(notifyQueue, store, config, id),
         };
         const app = createApp({
+          index,
           mappings: registry,
           config,
           store,

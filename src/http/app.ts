@@ -7,6 +7,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
+import type { IntakeDeps } from '../intake/accept.ts';
 import type { Hl7IntakeDeps } from '../intake/hl7.ts';
 import type { MappingRegistry } from '../mappings/registry.ts';
 import type { DepositQueue } from '../queue/deposit-queue.ts';
@@ -25,6 +26,8 @@ export interface AppDeps {
   readonly store: SubmissionStore;
   readonly queue: DepositQueue;
   readonly log: Logger;
+  /** Index of deposited documents for ITI-67. */
+  readonly index?: IntakeDeps['index'];
   /** The mapping and rules files in use (dry-run, reload). */
   readonly mappings: MappingRegistry;
   /** The HL7 v2 intake (`POST /hl7`). */
@@ -60,6 +63,7 @@ export function createApp(deps: AppDeps): express.Express {
       config: deps.config,
       xds: deps.config.xds,
       accepting: deps.accepting,
+      index: deps.index,
     }),
   );
   app.use(['/fhir', '/api', '/hl7'], (req: Request, res: Response, next: NextFunction) => {

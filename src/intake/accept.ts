@@ -18,6 +18,8 @@ export interface IntakeDeps {
   readonly queue: DepositQueue;
   readonly config: Pick<Config, 'queue'>;
   readonly log: Logger;
+  /** Index of deposited documents by patient and id (ITI-67 search), written for every door. */
+  readonly index?: { add(recordId: string, submission: Submission, createdAt: Date): Promise<void> };
 }
 
 export interface Inbound {
@@ -58,6 +60,11 @@ export async function acceptSubmission(
     { submission: result.id, source: inbound.source, result: result.kind },
     'submission received',
   );
+  if (deps.index && result.kind !== 'conflict') {
+    // Rewritten on a resend too (from what was stored), so an index write lost to a Redis failure heals.
+    const indexed = result.kind === 'created' ? inbound.submission : await deps.store.payload(result.id);
+    if (indexed && !('kind' in indexed)) await deps.index.add(result.id, indexed, now);
+  }
   if (result.kind !== 'created') return result;
   if (inbound.skip) return result; // created terminal, in the outbox, in the same atomic write
   try {

@@ -160,3 +160,23 @@ describe('patient data stays out of logs and the operator view', () => {
     }
   });
 });
+
+describe('ITI-67 finds what any door submitted', () => {
+  it('a document posted to /fhir/DocumentReference is found by patient identifier', async () => {
+    const doc = freshDocument();
+    const res = await gw.post(doc);
+    await gw.waitFor(idFrom(res.location), (s) => s.status === 'deposited');
+    const search = await fetch(
+      `${gw.apiUrl}/fhir/DocumentReference?patient.identifier=${encodeURIComponent('urn:oid:1.2.250.1.213.1.4.10|279035121518989')}`,
+    );
+    expect(search.status).toBe(200);
+    const bundle = (await search.json()) as {
+      type: string;
+      entry?: { resource: { masterIdentifier?: { value: string } } }[];
+    };
+    expect(bundle.type).toBe('searchset');
+    expect(bundle.entry?.some((e) => e.resource.masterIdentifier?.value === doc.masterIdentifier.value)).toBe(
+      true,
+    );
+  });
+});
