@@ -13,7 +13,7 @@ import { acceptSubmission, type IntakeDeps } from '../intake/accept.ts';
 import { randomIds, uuidToOid } from '../model/ids.ts';
 import type { Submission } from '../model/types.ts';
 import { canonicalJson, sha256Hex } from '../store/identity.ts';
-import { outcome, outcomeOf, statusOf } from './operation-outcome.ts';
+import { malformedInput, outcome, outcomeOf, statusOf } from './operation-outcome.ts';
 import { storeCall } from './store-errors.ts';
 
 export interface FhirRouteDeps extends IntakeDeps {
@@ -63,8 +63,8 @@ export function fhirRoutes(deps: FhirRouteDeps): Router {
         now,
         predecessor,
       });
-    } catch (err) {
-      if (!(err instanceof GatewayError)) throw err;
+    } catch (thrown) {
+      const err = malformedInput(thrown, 'DocumentReference');
       res.status(statusOf(err)).type('application/fhir+json').json(outcomeOf(err));
       return;
     }

@@ -38,7 +38,7 @@ import { patientIndexKey } from '../patients/facts.ts';
 import { loadPayloadKey } from '../store/crypto.ts';
 import { FhirIndex } from '../store/fhir-index.ts';
 import { canonicalJson, sha256Hex } from '../store/identity.ts';
-import { outcome, outcomeOf } from './operation-outcome.ts';
+import { malformedInput, outcome, outcomeOf } from './operation-outcome.ts';
 import { StoreUnavailable, storeCall } from './store-errors.ts';
 
 export interface MhdRouteDeps extends IntakeDeps {
@@ -167,8 +167,8 @@ export function mhdRoutes(deps: MhdRouteDeps): Router {
     let mapped: MhdSubmission;
     try {
       mapped = bundleToSubmission(body, { config, ids: randomIds, now, predecessors: facts });
-    } catch (err) {
-      if (!(err instanceof GatewayError)) throw err;
+    } catch (thrown) {
+      const err = malformedInput(thrown, 'Bundle');
       const notABundle = err.issues.some((i) => i.path === 'Bundle.resourceType' || i.path === 'Bundle.type');
       res
         .status(notABundle ? 400 : 422)

@@ -4,7 +4,7 @@
  * status that fits the failure.
  */
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
-import type { ErrorCode, GatewayError } from '../errors/catalogue.ts';
+import { type ErrorCode, GatewayError } from '../errors/catalogue.ts';
 
 const ISSUE_TYPE: Readonly<Partial<Record<ErrorCode, OperationOutcomeIssue['code']>>> = {
   UNSAFE_XML: 'security',
@@ -44,4 +44,18 @@ export function outcomeOf(error: GatewayError): OperationOutcome {
 /** HTTP status of a validation failure: 415 for unsupported content, else 422. */
 export function statusOf(error: GatewayError): number {
   return error.code === 'UNSUPPORTED_CONTENT' ? 415 : error.code === 'CONFIG_INVALID' ? 500 : 422;
+}
+
+/**
+ * A mapper that met a value of an unexpected shape (e.g. an array where FHIR has a string) fails with a
+ * TypeError instead of an issue: still the sender's error, answered 422 at the resource, never 500.
+ */
+export function malformedInput(err: unknown, path: string): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const issue = {
+    code: 'INVALID_INPUT' as const,
+    path,
+    message: `a value does not have the type FHIR R4 defines (${(err as Error).name})`,
+  };
+  return new GatewayError('INVALID_INPUT', [issue]);
 }

@@ -60,20 +60,57 @@ export async function acceptSubmission(
     { submission: result.id, source: inbound.source, result: result.kind },
     'submission received',
   );
-  if (deps.index && result.kind !== 'conflict') {
-    // Rewritten on a resend too (from what was stored), so an index write lost to a Redis failure heals.
-    const indexed = result.kind === 'created' ? inbound.submission : await deps.store.payload(result.id);
-    if (indexed && !('kind' in indexed)) await deps.index.add(result.id, indexed, now);
-  }
-  if (result.kind !== 'created') return result;
-  if (inbound.skip) return result; // created terminal, in the outbox, in the same atomic write
+  if (result.kind === 'created' && !inbound.skip) await queue(deps, id, { allowed: ['received'] });
+  if (result.kind === 'duplicate') await reopen(deps, result.id);
+  await index(deps, inbound, result, now);
+  return result;
+}
+
+async function queue(
+  deps: IntakeDeps,
+  id: string,
+  claim: Parameters<typeof enqueueDeposit>[4],
+): Promise<void> {
   try {
-    await enqueueDeposit(deps.queue, deps.store, deps.config, id, { allowed: ['received'] });
+    await enqueueDeposit(deps.queue, deps.store, deps.config, id, claim);
   } catch (err) {
     deps.log.warn(
       { submission: id, err: (err as Error).message },
       'stored but not queued yet; reconciliation will queue it',
     );
   }
-  return result;
+}
+
+/**
+ * The same document sent again after it ended rejected or failed: the sender wants it done, so it is
+ * replayed (a new job; compare-and-set, so concurrent resends replay it once).
+ */
+async function reopen(deps: IntakeDeps, id: string): Promise<void> {
+  const stored = await deps.store.get(id);
+  if (!stored || (stored.status !== 'rejected' && stored.status !== 'failed')) return;
+  if (!(await deps.store.payload(id))) return; // retention over: nothing left to send
+  await queue(deps, id, {
+    expectedJobId: stored.jobId,
+    allowed: ['failed', 'rejected'],
+    jobId: `${id}-r%n`,
+    event: 'replayed',
+    counter: 'replays',
+  });
+}
+
+/**
+ * ITI-67 index, best effort: the submission is stored and queued already, so a failed index write must not
+ * tell the sender it was not accepted. A resend rewrites it (from what was stored).
+ */
+async function index(deps: IntakeDeps, inbound: Inbound, result: CreateResult, now: Date): Promise<void> {
+  if (!deps.index || result.kind === 'conflict') return;
+  try {
+    const indexed = result.kind === 'created' ? inbound.submission : await deps.store.payload(result.id);
+    if (indexed && !('kind' in indexed)) await deps.index.add(result.id, indexed, now);
+  } catch (err) {
+    deps.log.warn(
+      { submission: result.id, err: (err as Error).message },
+      'not indexed for ITI-67 yet; a resend indexes it',
+    );
+  }
 }

@@ -53,9 +53,9 @@ describe('reject ACKs', () => {
     expect(ar.find((s) => s[0] === 'ERR')?.[3]).toBe('207^Application error^messageErrorCondition');
   });
 
-  it('an oversized message: AR naming the limit, MSA-2 from its first bytes', () => {
+  it('an oversized message: AE naming the limit, MSA-2 from its first bytes', () => {
     const ack = segments(oversizeAck(text(`${MSH}\rOBX|1|ED|xx`), 1000, NOW));
-    expect(ack.find((s) => s[0] === 'MSA')).toEqual(['MSA', 'AR', 'CTRL-1']);
+    expect(ack.find((s) => s[0] === 'MSA')).toEqual(['MSA', 'AE', 'CTRL-1']);
     expect(ack.find((s) => s[0] === 'ERR')?.[8]).toContain('larger than 1000 bytes');
   });
 });

@@ -88,14 +88,14 @@ export function unavailableAck(bytes: Uint8Array, reason: string, now: Date): Bu
   );
 }
 
-/** AR (207) for a message over the size limit, from its first bytes. */
+/** AE for a message over the size limit, from its first bytes (resending the same message cannot help). */
 export function oversizeAck(head: Uint8Array, limit: number, now: Date): Buffer {
   const issue: Issue = {
     code: 'MESSAGE_TOO_LARGE',
     path: '',
     message: `the message is larger than ${limit} bytes (hl7.maxMessageBytes) and was not read`,
   };
-  return ackBytes(headerOfRaw(head), 'AR', now, [issue]);
+  return ackBytes(headerOfRaw(head), 'AE', now, [issue]);
 }
 
 /** The issues of a translation failure (a GatewayError lists them; anything else is an internal error). */

@@ -13,10 +13,11 @@
 import type { Config } from '../config/schema.ts';
 import { GatewayError, type Issue } from '../errors/catalogue.ts';
 import { StoreUnavailable, storeCall } from '../http/store-errors.ts';
+import { readHl7Header } from '../inbound/hl7v2/header.ts';
 import { type PredecessorFacts, translateHl7 } from '../inbound/hl7v2/translate.ts';
 import type { MllpHandler } from '../inbound/hl7v2/transport/mllp-server.ts';
 import type { Hl7Document, Hl7Header, Hl7Intake } from '../inbound/hl7v2/types.ts';
-import { randomIds } from '../model/ids.ts';
+import { seededIds } from '../model/ids.ts';
 import type { Deletion } from '../model/types.ts';
 import { wantsBusinessAck } from '../notify/senders.ts';
 import type { PatientFactsStore } from '../patients/facts.ts';
@@ -75,7 +76,17 @@ async function predecessorFacts(
  */
 async function translate(bytes: Uint8Array, deps: Hl7IntakeDeps, now: Date): Promise<Hl7Intake> {
   const wanted = new Set<string>();
-  const base = { config: deps.config, ids: randomIds, now };
+  // Ids minted for the message (a PDF wrapped without TXA-12, entryUUIDs) derive from the sender and MSH-10:
+  // a resend (after an AR, a lost ACK) mints the same ones, so its document keeps one identity.
+  const header = readHl7Header(bytes);
+  const seed = header ? `${senderKey(header)}|${header.controlId}` : sha256Hex(bytes);
+  const base = {
+    config: deps.config,
+    get ids() {
+      return seededIds(seed);
+    },
+    now,
+  };
   let first: Hl7Intake | undefined;
   let failure: unknown;
   try {
@@ -178,6 +189,15 @@ async function store(intake: Hl7Intake, deps: Hl7IntakeDeps, now: Date): Promise
         ...(facts.dmpStatus !== undefined && { dmpStatus: facts.dmpStatus }),
         ...(facts.feedingInformation !== undefined && { opposedToFeeding: facts.opposedToFeeding }),
       };
+      if (Object.keys(known).length > 0 && ids.length === 0) {
+        // Facts that cannot be filed would be lost while the sender is told AA.
+        issues.push({
+          code: 'HL7_REQUIRED_FIELD',
+          path: 'PID[1]-3',
+          message: "no INS and no IPP (identifier type PI) to file the patient's DMP facts under",
+        });
+        return issues;
+      }
       if (Object.keys(known).length > 0) await deps.patients.record(ids, known, now);
       return issues;
     }

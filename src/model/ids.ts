@@ -4,6 +4,7 @@
  * UUID-derived (ITU-T X.667 §6.3: `2.25.<the UUID as one decimal integer>`),
  * unique without coordination.
  */
+import { createHash } from 'node:crypto';
 import { GatewayError, type Issue } from '../errors/catalogue.ts';
 import type { InstanceId } from './types.ts';
 
@@ -23,6 +24,22 @@ export interface IdSource {
 }
 
 export const randomIds: IdSource = { uuid: () => crypto.randomUUID() };
+
+/**
+ * Ids derived from a seed: the same seed gives the same sequence. Used where a
+ * resent message must mint the same ids as its first sending (so its document
+ * keeps one identity and is deposited once). RFC 4122 version-4 layout.
+ */
+export function seededIds(seed: string): IdSource {
+  let n = 0;
+  return {
+    uuid: () => {
+      const h = createHash('sha256').update(`${seed}#${n++}`).digest('hex');
+      const variant = ((Number.parseInt(h[16] as string, 16) & 0x3) | 0x8).toString(16);
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    },
+  };
+}
 
 /** A fresh registry object id. */
 export function newEntryUUID(ids: IdSource): string {

@@ -21,8 +21,18 @@ export function feedingPolicy(parts: {
   return {
     rules: () => parts.registry.rulesFor(parts.finess),
     async patientFacts(patient: Patient) {
-      const byIns = await parts.patients.patientFacts(patient.ins);
-      return byIns ?? (patient.ipp ? parts.patients.patientFacts(patient.ipp) : undefined);
+      // Facts may have been filed under the IPP (provisional identity) and the INS separately: an
+      // opposition recorded under either counts, whatever the other says.
+      const known = (
+        await Promise.all(
+          [patient.ins, patient.ipp]
+            .filter((id) => id !== undefined)
+            .map((id) => parts.patients.patientFacts(id)),
+        )
+      ).filter((f) => f !== undefined);
+      if (known.length === 0) return undefined;
+      const stated = known.filter((f) => f.opposedToFeeding !== undefined);
+      return stated.length === 0 ? {} : { opposedToFeeding: stated.some((f) => f.opposedToFeeding === true) };
     },
     dmpStatus: (patient: Patient) => parts.td02.status(patient),
   };

@@ -85,7 +85,7 @@ describe('framing over TCP', () => {
 });
 
 describe('limits', () => {
-  it('a 50 MB message: AR naming the limit, then the connection is closed', async () => {
+  it('a 50 MB message: AE naming the limit, then the connection is closed', async () => {
     const socket: Socket = connect({ host: '127.0.0.1', port: gw.mllpPort });
     await new Promise((r) => socket.once('connect', r));
     const chunks: Buffer[] = [];
@@ -102,7 +102,7 @@ describe('limits', () => {
     const answer = Buffer.concat(chunks);
     expect(answer[0]).toBe(VT);
     const ack = readAck(answer.subarray(1, answer.length - 2));
-    expect([ack.code, ack.acknowledged]).toEqual(['AR', 'HUGE-1']);
+    expect([ack.code, ack.acknowledged]).toEqual(['AE', 'HUGE-1']);
     expect(ack.errors).toEqual([' 207']);
     expect(ack.text).toContain(`larger than ${gw.config.hl7.maxMessageBytes} bytes`);
     await stillServing();

@@ -161,10 +161,10 @@ describe('buildZam', () => {
     expect(get(zam, obx, 11)).toBe('F');
   });
 
-  it('N: one ERR per DMP error, shaped as the ANS sample', () => {
+  it('N: one ERR (volet cardinality 0..1) with the first DMP error, shaped as the ANS sample', () => {
     const errors = [
       { code: 'DMPClosed', text: 'DMP fermé' },
-      { code: 'X^Y', text: 'a|b' },
+      { code: 'Other', text: 'second error, not carried' },
     ];
     const zam = parse(
       buildZam({ header: HEADER, outcome: { accepted: false, errors }, now: NOW, controlId: 'ZAM-2' }),
@@ -176,18 +176,26 @@ describe('buildZam', () => {
       'utf-8',
       '',
     );
-    expect(zam.segments.map((s) => s.name)).toEqual([...sample.segments.map((s) => s.name), 'ERR']);
+    expect(zam.segments.map((s) => s.name)).toEqual(sample.segments.map((s) => s.name));
     expect(one(zam, 'OBX')?.fields[3]).toBe(one(sample, 'OBX')?.fields[3]);
     expect(get(zam, one(zam, 'OBX'), 5)).toBe('N');
     const errs = all(zam, 'ERR');
-    expect(errs.map((e) => get(zam, e, 3))).toEqual(['207', '207']);
-    expect(errs.map((e) => get(zam, e, 4))).toEqual(['E', 'E']);
+    expect(errs.map((e) => get(zam, e, 3))).toEqual(['207']);
+    expect(errs.map((e) => get(zam, e, 4))).toEqual(['E']);
     expect([get(zam, errs[0], 5, 1), get(zam, errs[0], 5, 2), get(zam, errs[0], 5, 3)]).toEqual([
       'DMPClosed',
       'DMP fermé',
       'DMP_ERROR_CODE',
     ]);
-    expect([get(zam, errs[1], 5, 1), get(zam, errs[1], 5, 2)]).toEqual(['X^Y', 'a|b']);
+  });
+
+  it('N: the DMP error is escaped in ERR-5', () => {
+    const errors = [{ code: 'X^Y', text: 'a|b' }];
+    const zam = parse(
+      buildZam({ header: HEADER, outcome: { accepted: false, errors }, now: NOW, controlId: 'ZAM-4' }),
+    );
+    const [err] = all(zam, 'ERR');
+    expect([get(zam, err, 5, 1), get(zam, err, 5, 2)]).toEqual(['X^Y', 'a|b']);
   });
 
   it('N without DMP error detail still carries the ERR the volet requires', () => {

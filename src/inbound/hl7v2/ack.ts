@@ -207,16 +207,19 @@ export function buildZam(input: ZamInput): string {
       '',
       'F',
     ].join('|'),
-    ...errors.map((e) =>
-      [
-        'ERR',
-        '',
-        '',
-        `207^${CONDITION_LABEL['207']}^${HL7V2.messageErrorCondition}`,
-        'E',
-        ...(e ? [`${escapeHl7(e.code)}^${escapeHl7(e.text)}^${HL7V2.dmpErrorCode}`] : []),
-      ].join('|'),
-    ),
+    // ERR is [0..1] in the ZAM (volet ack-metier-zam.md): the first DMP error.
+    ...errors
+      .slice(0, 1)
+      .map((e) =>
+        [
+          'ERR',
+          '',
+          '',
+          `207^${CONDITION_LABEL['207']}^${HL7V2.messageErrorCondition}`,
+          'E',
+          ...(e ? [`${escapeHl7(e.code)}^${escapeHl7(e.text)}^${HL7V2.dmpErrorCode}`] : []),
+        ].join('|'),
+      ),
   ];
   return `${segments.join('\r')}\r`;
 }
