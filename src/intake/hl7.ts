@@ -16,7 +16,7 @@ import { StoreUnavailable, storeCall } from '../http/store-errors.ts';
 import { readHl7Header } from '../inbound/hl7v2/header.ts';
 import { type PredecessorFacts, translateHl7 } from '../inbound/hl7v2/translate.ts';
 import type { MllpHandler } from '../inbound/hl7v2/transport/mllp-server.ts';
-import type { Hl7Document, Hl7Header, Hl7Intake } from '../inbound/hl7v2/types.ts';
+import type { Hl7Document, Hl7Header, Hl7Intake, RoutingFlags } from '../inbound/hl7v2/types.ts';
 import { seededIds } from '../model/ids.ts';
 import type { Deletion } from '../model/types.ts';
 import { wantsBusinessAck } from '../notify/senders.ts';
@@ -110,14 +110,19 @@ function senderKey(header: Hl7Header): string {
   return `${header.sender.application}|${header.sender.facility}`;
 }
 
-function replyOf(deps: Hl7IntakeDeps, header: Hl7Header, businessAckFlag: boolean): ReplyChannel {
+function replyOf(deps: Hl7IntakeDeps, header: Hl7Header, flags: RoutingFlags): ReplyChannel {
   return {
     channel: 'hl7v2',
     sender: header.sender,
     receiver: header.receiver,
     controlId: header.controlId,
     messageType: header.messageType,
-    businessAck: wantsBusinessAck(deps.config, header.sender, businessAckFlag),
+    businessAck: wantsBusinessAck(
+      deps.config,
+      header.sender,
+      flags.businessAck,
+      flags.businessAckStated ?? false,
+    ),
   };
 }
 
@@ -145,7 +150,7 @@ async function store(intake: Hl7Intake, deps: Hl7IntakeDeps, now: Date): Promise
             submission: doc.submission,
             identity: `hl7:${sender}:${uniqueId}`,
             contentHash: documentHash(doc),
-            reply: replyOf(deps, intake.header, doc.flags.businessAck),
+            reply: replyOf(deps, intake.header, doc.flags),
             ...(!doc.flags.toDmp && { skip: 'DESTDMP=N' }),
           },
           now,
@@ -174,7 +179,7 @@ async function store(intake: Hl7Intake, deps: Hl7IntakeDeps, now: Date): Promise
             submission: deletion,
             identity: `hl7:${sender}:delete:${uniqueId}`,
             contentHash: sha256Hex(`delete|${uniqueId}`),
-            reply: replyOf(deps, intake.header, intake.flags.businessAck),
+            reply: replyOf(deps, intake.header, intake.flags),
             ...(!intake.flags.toDmp && { skip: 'DESTDMP=N' }),
           },
           now,

@@ -18,13 +18,18 @@ export function senderSettings(
   );
 }
 
-/** Whether the sender gets a ZAM^Z01: the message's ACK_RECEPTION flag, else its setting, else the default. */
+/**
+ * Whether the sender gets a ZAM^Z01: the message's ACK_RECEPTION flag when it states one (Y or N: the volet
+ * makes N mean "not wanted"), else the sender's setting, else the default.
+ */
 export function wantsBusinessAck(
   config: Pick<Config, 'hl7'>,
   party: { readonly application: string; readonly facility: string },
   flag: boolean,
+  stated = flag,
 ): boolean {
-  return flag || (senderSettings(config, party)?.businessAck ?? config.hl7.businessAck);
+  if (stated) return flag;
+  return senderSettings(config, party)?.businessAck ?? config.hl7.businessAck;
 }
 
 /** Where the sender's business acknowledgements go, or undefined when it has no endpoint. */

@@ -92,6 +92,7 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
         confidentialityChange: false,
         secretConnection: false,
         businessAck: true,
+        businessAckStated: true,
       });
       expect(doc?.submission).toMatchObject({
         contentTypeCode: { code: '03', codeSystem: '1.2.250.1.213.2.2' },

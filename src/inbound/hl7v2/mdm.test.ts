@@ -62,6 +62,7 @@ describe('MDM^T02 with a CDA', () => {
       confidentialityChange: false,
       secretConnection: false,
       businessAck: false,
+      businessAckStated: true,
     });
   });
 
@@ -101,6 +102,7 @@ describe('MDM^T02 with a CDA', () => {
       confidentialityChange: false,
       secretConnection: true,
       businessAck: true,
+      businessAckStated: true,
     });
   });
 

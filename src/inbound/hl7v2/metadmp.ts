@@ -80,6 +80,7 @@ export function readMetaDmp(msg: Hl7Message, issues: IssueCollector): MetaDmp {
       confidentialityChange: on('MODIF_CONF_CODE'),
       secretConnection: on('CONNEXION_SECRETE'),
       businessAck: on('ACK_RECEPTION'),
+      ...(values.has('ACK_RECEPTION') && { businessAckStated: true }),
     },
   };
 }

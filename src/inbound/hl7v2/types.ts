@@ -43,6 +43,8 @@ export interface RoutingFlags {
   readonly secretConnection: boolean;
   /** `ACK_RECEPTION=Y`: the sender wants a business acknowledgement (ZAM^Z01). */
   readonly businessAck: boolean;
+  /** The message states ACK_RECEPTION (Y or N): it then overrides the sender's default. */
+  readonly businessAckStated?: boolean;
 }
 
 /** One document of a message, ready for the pipeline. */
