@@ -20,6 +20,7 @@ import { createApp } from './http/app.ts';
 import { type MllpServer, startMllpServer } from './inbound/hl7v2/transport/mllp-server.ts';
 import { mllpHandler } from './intake/hl7.ts';
 import { AckMemory } from './intake/hl7-acks.ts';
+import { LifecycleFacts } from './lifecycle/facts.ts';
 import { MappingRegistry } from './mappings/registry.ts';
 import { randomIds } from './model/ids.ts';
 import { createNotifyQueue, notifyTerminal, scheduleOutbox } from './notify/notify-queue.ts';
@@ -207,6 +208,12 @@ export async function start(
             log,
             onTerminal: outbox.onTerminal,
             feeding,
+            lifecycle: {
+              queue,
+              facts: new LifecycleFacts(workerRedis, config.redis.prefix),
+              config,
+              ids: randomIds,
+            },
           },
           log,
         );

@@ -53,13 +53,24 @@ export function documentBytes(submission: Submission, document: DocumentEntry): 
   return document.content.kind === 'cda' ? document.content.bytes : wrapN1(submission, document);
 }
 
+/** Per-deposit choices of the visibility policy (src/policy/visibility.ts). */
+export interface DepositOptions {
+  /** The VIHF carries the "connexion secrète" attribute (a minor's secrecy, DOMAIN.md §4-§5). */
+  readonly secretConnection?: boolean;
+}
+
 /** VIHF attributes for automated feeding by the establishment (DOMAIN.md §5), see ./vihf-params.ts. */
-export function vihfParams(submission: Submission, env: DepositEnv): VihfParams {
-  return patientVihfParams(submission.patient, env);
+export function vihfParams(
+  submission: Submission,
+  env: DepositEnv,
+  options: DepositOptions = {},
+): VihfParams {
+  const params = patientVihfParams(submission.patient, env);
+  return options.secretConnection ? { ...params, secretConnection: true } : params;
 }
 
 /** Builds the complete ITI-41 deposit of a submission. */
-export function buildDeposit(submission: Submission, env: DepositEnv): Deposit {
+export function buildDeposit(submission: Submission, env: DepositEnv, options: DepositOptions = {}): Deposit {
   const documents = submission.documents.map((entry, i) => ({
     entry,
     bytes: documentBytes(submission, entry),
@@ -85,7 +96,7 @@ export function buildDeposit(submission: Submission, env: DepositEnv): Deposit {
     creationTime: env.now.toISOString(),
   };
   const body = buildProvideAndRegister({ submission, documents, signature });
-  const vihf = buildVihf(vihfParams(submission, env), env.signingKey, {
+  const vihf = buildVihf(vihfParams(submission, env, options), env.signingKey, {
     now: env.now,
     id: `_${env.ids.uuid()}`,
   });

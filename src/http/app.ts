@@ -15,6 +15,7 @@ import type { SubmissionStore } from '../store/records.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { fhirRoutes } from './fhir-routes.ts';
 import { hl7Routes } from './hl7-routes.ts';
+import { lifecycleRoutes } from './lifecycle-routes.ts';
 import { mhdRoutes } from './mhd-routes.ts';
 import { outcome } from './operation-outcome.ts';
 import { StoreUnavailable } from './store-errors.ts';
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(fhirRoutes({ ...deps, fullConfig: deps.config, config: deps.config }));
   app.use(submissionRoutes(deps));
+  app.use(lifecycleRoutes(deps));
   app.use(hl7Routes(deps.hl7));
   if (deps.sandboxDocuments) {
     const documents = deps.sandboxDocuments;

@@ -7,7 +7,10 @@ import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Deposit, DepositEnv } from '../deposit/build-deposit.ts';
 import type { DmpOutcome } from '../dmp/classify.ts';
+import type { LifecyclePorts } from '../lifecycle/schedule.ts';
+import { wakeSuccessors } from '../lifecycle/wake.ts';
 import type { Author, Code, Patient } from '../model/types.ts';
+import { LifecycleState } from '../store/lifecycle-state.ts';
 import type { SubmissionStore, XdsErrorView } from '../store/records.ts';
 import type { FeedingPolicy } from './decision-step.ts';
 
@@ -40,10 +43,21 @@ export interface ProcessorDeps {
   readonly onTerminal?: (id: string) => Promise<void>;
   /** The establishment's feeding rules and visibility policy; absent: documents are fed as sent. */
   readonly feeding?: FeedingPolicy;
+  /**
+   * Document lifecycle (src/lifecycle): announcement releases, events, wake-ups and one successor per
+   * document. Absent: nothing is released, and a replacement waiting for its predecessor only re-checks.
+   */
+  readonly lifecycle?: LifecyclePorts;
 }
 
-/** Calls the terminal hook without letting its failure change the outcome of the attempt. */
-async function wake(deps: ProcessorDeps, id: string): Promise<void> {
+/** Longest a held job sleeps before the decision is taken again (a rule or an awaited event may change). */
+export const MAX_PARK_MS = 24 * 3600_000;
+
+/**
+ * Calls the terminal hooks (notifier, then the replacements and deletions waiting behind the record's
+ * documents) without letting their failure change the outcome of the attempt.
+ */
+export async function settle(deps: ProcessorDeps, id: string): Promise<void> {
   try {
     await deps.onTerminal?.(id);
   } catch (err) {
@@ -52,6 +66,34 @@ async function wake(deps: ProcessorDeps, id: string): Promise<void> {
       'terminal hook failed; the outbox keeps the notification',
     );
   }
+  if (!deps.lifecycle) return;
+  try {
+    await wakeSuccessors({ ...deps.lifecycle, store: deps.store }, id);
+  } catch (err) {
+    deps.log.warn({ submission: id, err: (err as Error).message }, 'waking successors failed; they re-check');
+  }
+}
+
+/**
+ * Parks the job until `until` (at most {@link MAX_PARK_MS}, then it decides again): the record is `held`
+ * with `holdUntil` and `reason` shown. The delayed job survives restarts. Never returns.
+ */
+export async function park(
+  id: string,
+  attempt: Attempt,
+  deps: ProcessorDeps,
+  until: Date,
+  reason: string,
+): Promise<never> {
+  await deps.store.transition(id, 'held', {
+    type: 'held',
+    attempt: attempt.number,
+    detail: `until ${until.toISOString()} (${reason})`,
+  });
+  await new LifecycleState(deps.store).setHold(id, until, reason);
+  if (!attempt.delayUntil)
+    return retryOrFail(id, attempt, deps, `${reason}, but this worker cannot park jobs`, []);
+  return attempt.delayUntil(new Date(Math.min(until.getTime(), Date.now() + MAX_PARK_MS)));
 }
 
 export interface Attempt {
@@ -87,7 +129,7 @@ export async function retryOrFail(
       { type: 'failed', attempt: attempt.number, outcome: reason, codes },
       { outcome: { reason } },
     );
-    await wake(deps, id);
+    await settle(deps, id);
     throw new UnrecoverableError(`gave up after ${attempt.number} attempts: ${reason}`);
   }
   await deps.store.transition(
@@ -114,7 +156,7 @@ export async function reject(
     { type: 'rejected', attempt: attempt.number, outcome: reason, codes },
     { outcome: { reason, errors } },
   );
-  await wake(deps, id);
+  await settle(deps, id);
   throw new UnrecoverableError(`rejected: ${codes.join(', ') || reason}`);
 }
 
@@ -126,6 +168,6 @@ export async function succeed(
   deps: ProcessorDeps,
 ): Promise<'deposited' | 'deleted'> {
   await deps.store.transition(id, status, event, { outcome: {} });
-  await wake(deps, id);
+  await settle(deps, id);
   return status;
 }

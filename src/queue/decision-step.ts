@@ -2,18 +2,25 @@
  * The establishment's feeding decision for a submission about to be sent
  * (DOMAIN.md §9): the CME rules (src/rules) with the hard blocks, given the
  * patient's known opposition (PAM-FR), the DMP state (TD0.2, cached) and
- * the document; then the visibility policy (src/policy) for each document.
- * The decision and its reasons are stored on the record; a `skip` ends the
- * submission, a `hold` parks the job until the hold ends (then decides
- * again: an opposition may have arrived meanwhile).
+ * the document; then the visibility policy (./visibility-step.ts) for each
+ * document. The decision and its reasons are stored on the record; a `skip`
+ * ends the submission, a `hold` parks the job until the hold ends (then
+ * decides again: an opposition may have arrived meanwhile). A hold for an
+ * event (`untilEvent`) ends when the event was received for the document,
+ * else at its deadline; without a deadline it waits for the event only.
  */
 
 import type { Patient, Submission } from '../model/types.ts';
-import { visibility } from '../policy/visibility.ts';
-import { isMinorAt } from '../rules/age.ts';
 import { decisionContext } from '../rules/context.ts';
 import { decide, IMPLICIT_RULES, type RulesInput } from '../rules/decide.ts';
 import type { Decision, DmpStatus } from '../rules/types.ts';
+import {
+  applyVisibility,
+  NO_FACTS,
+  type SubmissionVisibility,
+  type VisibilityFacts,
+  visibilityOptions,
+} from './visibility-step.ts';
 
 /** What the worker needs to decide; absent = every document is fed as sent. */
 export interface FeedingPolicy {
@@ -26,29 +33,38 @@ export interface FeedingPolicy {
 }
 
 export type Verdict =
-  | { readonly kind: 'feed'; readonly submission: Submission; readonly decisions: readonly Decision[] }
+  | ({ readonly kind: 'feed'; readonly decisions: readonly Decision[] } & SubmissionVisibility)
   | { readonly kind: 'skip'; readonly reason: string; readonly decisions: readonly Decision[] }
-  | { readonly kind: 'hold'; readonly until: Date; readonly decisions: readonly Decision[] }
+  | {
+      readonly kind: 'hold';
+      /** End of the hold; undefined: until the awaited event only. */
+      readonly until?: Date;
+      /** The event awaited, and the documents it must name. */
+      readonly event?: { readonly type: string; readonly uniqueIds: readonly string[] };
+      readonly decisions: readonly Decision[];
+    }
   | { readonly kind: 'retry'; readonly reason: string };
 
-function latest(dates: readonly (string | undefined)[]): Date | undefined {
-  const times = dates.filter((d): d is string => d !== undefined).map((d) => Date.parse(d));
-  return times.length > 0 ? new Date(Math.max(...times)) : undefined;
-}
-
 /** Decides every document of the submission; all must be fed for the deposit to go. */
-export async function judge(submission: Submission, policy: FeedingPolicy, now: Date): Promise<Verdict> {
+export async function judge(
+  submission: Submission,
+  policy: FeedingPolicy,
+  now: Date,
+  facts: VisibilityFacts = NO_FACTS,
+): Promise<Verdict> {
   const rules = policy.rules() ?? IMPLICIT_RULES;
   const dmp = await policy.dmpStatus(submission.patient);
   if (dmp === 'error') return { kind: 'retry', reason: 'TD0.2: the DMP state of the patient is unknown' };
-  const facts = await policy.patientFacts(submission.patient);
+  const patient = await policy.patientFacts(submission.patient);
   const decisions = submission.documents.map((doc) =>
     decide(
       decisionContext(submission, doc, {
         now,
         dmp,
         patientFacts:
-          facts?.opposedToFeeding === undefined ? undefined : { opposedToFeeding: facts.opposedToFeeding },
+          patient?.opposedToFeeding === undefined
+            ? undefined
+            : { opposedToFeeding: patient.opposedToFeeding },
       }),
       rules,
     ),
@@ -60,29 +76,30 @@ export async function judge(submission: Submission, policy: FeedingPolicy, now: 
     );
     return { kind: 'skip', reason: why.map((r) => r.text).join('; ') || 'not fed by the rules', decisions };
   }
-  const until = latest(
-    decisions.flatMap((d) => (d.action === 'hold' ? [d.holdUntil, d.holdEventDeadline] : [])),
-  );
-  if (until && until > now) return { kind: 'hold', until, decisions };
-  const options = {
-    releaseAfterDays: 'data' in rules ? rules.data.announcement?.releaseAfterDays : undefined,
-    secretConnectionForMinorSecrecy:
-      ('data' in rules ? rules.data.minors?.secretConnection : undefined) ?? true,
-  };
-  const documents = submission.documents.map((doc, i) => {
-    const result = visibility({
-      confidentiality: doc.confidentiality,
-      sender: doc.visibility,
-      senderSecretConnection: false,
-      secrecyRequested: false,
-      rules: decisions[i]!.visibilityDefaults,
-      minor: isMinorAt(submission.patient.birthDate, doc.creationTime) ?? true,
-      announcementReleased: false,
-      creationTime: doc.creationTime,
-      now: now.toISOString(),
-      options,
-    });
-    return { ...doc, visibility: result.flags };
+  let until = -Infinity;
+  let event: { type: string; uniqueIds: string[] } | undefined;
+  for (const [i, d] of decisions.entries()) {
+    if (d.action !== 'hold') continue;
+    if (d.holdUntil) until = Math.max(until, Date.parse(d.holdUntil));
+    const uid = submission.documents[i]!.id.root;
+    if (d.holdEvent && !(await facts.hasEvent(d.holdEvent, [uid]))) {
+      until = Math.max(until, d.holdEventDeadline ? Date.parse(d.holdEventDeadline) : Infinity);
+      if (!event) event = { type: d.holdEvent, uniqueIds: [] };
+      if (event.type === d.holdEvent) event.uniqueIds.push(uid);
+    }
+  }
+  if (until > now.getTime())
+    return {
+      kind: 'hold',
+      ...(Number.isFinite(until) && { until: new Date(until) }),
+      ...(event && { event }),
+      decisions,
+    };
+  const applied = await applyVisibility(submission, {
+    ruleDefaults: decisions.map((d) => d.visibilityDefaults),
+    facts,
+    options: visibilityOptions(rules),
+    now,
   });
-  return { kind: 'feed', submission: { ...submission, documents }, decisions };
+  return { kind: 'feed', decisions, ...applied };
 }

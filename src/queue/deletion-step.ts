@@ -1,12 +1,17 @@
 /**
  * One attempt at deleting a deposited document (TD3.3c: ITI-57 to the DMP's
- * Deleted status). The registry entry is the one this gateway deposited when
- * it knows it, else the one ITI-18 finds by uniqueId; a document the DMP does
- * not hold is a permanent failure (volet error 900).
+ * Deleted status). It waits behind the document's deposit when that is still
+ * on its way, and deletes the gateway's own later version of it (an
+ * announcement release) when there is one (./ordering-step.ts). The registry
+ * entry is the one this gateway deposited when it knows it, else the one
+ * ITI-18 finds by uniqueId; a document the DMP does not hold is a permanent
+ * failure (volet error 900).
  */
 import type { Deletion } from '../model/types.ts';
 import { STATUS } from '../model/vocabulary.ts';
+import type { StoredSubmission } from '../store/records.ts';
 import { type Attempt, type ProcessorDeps, reject, retryOrFail, succeed } from './attempt.ts';
+import { orderDeletion } from './ordering-step.ts';
 
 async function localEntryUUID(deps: ProcessorDeps, uniqueId: string): Promise<string | undefined> {
   const owner = await deps.store.byDocumentUniqueId(uniqueId);
@@ -17,12 +22,14 @@ async function localEntryUUID(deps: ProcessorDeps, uniqueId: string): Promise<st
 
 export async function deletionStep(
   id: string,
+  stored: StoredSubmission,
   deletion: Deletion,
   attempt: Attempt,
   deps: ProcessorDeps,
 ): Promise<'deleted'> {
   const { dmp } = deps;
-  const found = await dmp.findByUniqueId(deletion.patient, deletion.documentUniqueId);
+  const uid = await orderDeletion(id, stored, deletion.patient, deletion.documentUniqueId, attempt, deps);
+  const found = await dmp.findByUniqueId(deletion.patient, uid);
   if (found.outcome.kind !== 'success') {
     return retryOrFail(
       id,
@@ -32,7 +39,7 @@ export async function deletionStep(
       [],
     );
   }
-  const entries = found.documents.filter((d) => d.uniqueId === deletion.documentUniqueId);
+  const entries = found.documents.filter((d) => d.uniqueId === uid);
   if (entries.some((d) => d.status === STATUS.deleted)) {
     await succeed(
       id,
@@ -42,7 +49,7 @@ export async function deletionStep(
     );
     return 'deleted';
   }
-  const local = await localEntryUUID(deps, deletion.documentUniqueId);
+  const local = await localEntryUUID(deps, uid);
   const target =
     entries.find((d) => d.entryUUID === local) ?? entries.find((d) => d.status === STATUS.approved);
   if (!target) {
@@ -50,7 +57,7 @@ export async function deletionStep(
       {
         errorCode: '900',
         codeContext: 'no approved entry with this uniqueId',
-        location: deletion.documentUniqueId,
+        location: uid,
       },
     ]);
   }

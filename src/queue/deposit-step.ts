@@ -1,17 +1,23 @@
 /**
- * One attempt at depositing a submission (TD2.1, ITI-41): build the deposit
- * with the translation core, send it, and act on the outcome class. A record
- * that may already have landed (a previous attempt was cut off, or ended
- * ambiguous) is looked up with ITI-18 first, so a crash never deposits twice.
+ * One attempt at depositing a submission (TD2.1, ITI-41): decide what to send
+ * (./prepare-step.ts), build the deposit with the translation core (the VIHF
+ * "connexion secrète" when the visibility asks for it), send it, and act on
+ * the outcome class. A record that may already have landed (a previous
+ * attempt was cut off, or ended ambiguous) is looked up with ITI-18 first, so
+ * a crash never deposits twice. A deposit sent with INVISIBLE_PATIENT gets
+ * its release scheduled before it is marked deposited.
  */
 
 import { buildDeposit } from '../deposit/build-deposit.ts';
 import type { DmpOutcome } from '../dmp/classify.ts';
 import { GatewayError } from '../errors/catalogue.ts';
+import { scheduleReleases } from '../lifecycle/schedule.ts';
 import type { Submission } from '../model/types.ts';
 import { STATUS } from '../model/vocabulary.ts';
+import { LifecycleState } from '../store/lifecycle-state.ts';
+import type { SentVisibility, StoredSubmission } from '../store/records.ts';
 import { type Attempt, type DmpPort, type ProcessorDeps, reject, retryOrFail, succeed } from './attempt.ts';
-import { judge } from './decision-step.ts';
+import { prepare } from './prepare-step.ts';
 
 /** Whether every document of the submission is already in the DMP (ITI-18 by uniqueId); undefined when unknown. */
 async function alreadyDeposited(submission: Submission, dmp: DmpPort): Promise<boolean | undefined> {
@@ -24,13 +30,55 @@ async function alreadyDeposited(submission: Submission, dmp: DmpPort): Promise<b
   return true;
 }
 
+/** Schedules the announcement releases of what was deposited (src/lifecycle), before it is marked deposited. */
+async function scheduleAfterDeposit(
+  id: string,
+  stored: StoredSubmission,
+  submission: Submission,
+  sent: readonly SentVisibility[] | undefined,
+  deps: ProcessorDeps,
+): Promise<void> {
+  if (!deps.lifecycle || !sent) return;
+  await scheduleReleases(
+    { ...deps.lifecycle, store: deps.store, log: deps.log },
+    { id, source: stored.record.source, submission },
+    sent,
+  );
+}
+
+/** Marks the record deposited once its releases are scheduled (a failure there retries: ITI-18 first). */
+async function deposited(
+  id: string,
+  stored: StoredSubmission,
+  submission: Submission,
+  sent: readonly SentVisibility[] | undefined,
+  attempt: Attempt,
+  deps: ProcessorDeps,
+  event: { type: 'deposited' | 'recovered'; outcome: string },
+): Promise<'deposited'> {
+  try {
+    await scheduleAfterDeposit(id, stored, submission, sent, deps);
+  } catch (err) {
+    return retryOrFail(
+      id,
+      attempt,
+      deps,
+      `deposited; scheduling its release failed: ${(err as Error).name}`,
+      [],
+    );
+  }
+  await succeed(id, 'deposited', { ...event, attempt: attempt.number }, deps);
+  return 'deposited';
+}
+
 export async function depositStep(
   id: string,
+  stored: StoredSubmission,
   submission: Submission,
   attempt: Attempt,
   mayHaveLanded: boolean,
   deps: ProcessorDeps,
-): Promise<'deposited' | 'skipped'> {
+): Promise<'deposited' | 'skipped' | 'cancelled'> {
   const { dmp, store } = deps;
   if (mayHaveLanded) {
     const landed = await alreadyDeposited(submission, dmp);
@@ -43,47 +91,20 @@ export async function depositStep(
         [],
       );
     }
-    if (landed) {
-      await succeed(
-        id,
-        'deposited',
-        { type: 'recovered', attempt: attempt.number, outcome: 'found in the DMP (ITI-18)' },
-        deps,
-      );
-      return 'deposited';
-    }
+    if (landed)
+      return deposited(id, stored, submission, stored.sent, attempt, deps, {
+        type: 'recovered',
+        outcome: 'found in the DMP (ITI-18)',
+      });
     await store.clearLanding(id);
   }
-  let toSend = submission;
-  if (deps.feeding) {
-    const verdict = await judge(submission, deps.feeding, new Date());
-    if (verdict.kind === 'retry') return retryOrFail(id, attempt, deps, verdict.reason, []);
-    await store.setDecision(id, verdict.decisions);
-    if (verdict.kind === 'skip') {
-      await store.transition(
-        id,
-        'skipped',
-        { type: 'skipped', attempt: attempt.number, outcome: verdict.reason },
-        { outcome: { reason: verdict.reason } },
-      );
-      await deps.onTerminal?.(id).catch(() => undefined);
-      return 'skipped';
-    }
-    if (verdict.kind === 'hold') {
-      await store.transition(id, 'held', {
-        type: 'held',
-        attempt: attempt.number,
-        detail: `until ${verdict.until.toISOString()}`,
-      });
-      if (!attempt.delayUntil)
-        return retryOrFail(id, attempt, deps, 'held by a rule, but this worker cannot park jobs', []);
-      return attempt.delayUntil(verdict.until);
-    }
-    toSend = verdict.submission;
-  }
+  const prepared = await prepare(id, stored, submission, attempt, deps);
+  if (prepared.kind === 'done') return prepared.result;
+  const toSend = prepared.submission;
+  if (prepared.sent) await new LifecycleState(store).setSent(id, prepared.sent);
   let outcome: DmpOutcome;
   try {
-    const deposit = buildDeposit(toSend, deps.depositEnv());
+    const deposit = buildDeposit(toSend, deps.depositEnv(), { secretConnection: prepared.secretConnection });
     await store.markLanding(id);
     outcome = await dmp.provideAndRegister(deposit);
   } catch (err) {
@@ -105,31 +126,20 @@ export async function depositStep(
   );
   switch (outcome.kind) {
     case 'success':
-      await succeed(
-        id,
-        'deposited',
-        { type: 'deposited', attempt: attempt.number, outcome: 'success' },
-        deps,
-      );
-      return 'deposited';
+      return deposited(id, stored, toSend, prepared.sent, attempt, deps, {
+        type: 'deposited',
+        outcome: 'success',
+      });
     case 'permanent':
       await store.clearLanding(id);
       return reject(id, attempt, deps, outcome.reason, outcome.errors);
     case 'ambiguous': {
       const landed = await alreadyDeposited(submission, dmp);
-      if (landed) {
-        await succeed(
-          id,
-          'deposited',
-          {
-            type: 'deposited',
-            attempt: attempt.number,
-            outcome: `${outcome.reason}; found in the DMP (ITI-18)`,
-          },
-          deps,
-        );
-        return 'deposited';
-      }
+      if (landed)
+        return deposited(id, stored, toSend, prepared.sent, attempt, deps, {
+          type: 'deposited',
+          outcome: `${outcome.reason}; found in the DMP (ITI-18)`,
+        });
       if (landed === false) await store.clearLanding(id);
       const why = landed === undefined ? 'ITI-18 lookup failed' : 'not in the DMP';
       return retryOrFail(id, attempt, deps, `ambiguous: ${outcome.reason}; ${why}`, []);

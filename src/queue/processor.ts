@@ -1,7 +1,8 @@
 /**
  * The job processor: one attempt at one record. It loads the record (only
- * the record's current job may act; a terminal record is left alone),
- * decrypts its payload and runs the deposit or the deletion step.
+ * the record's current job may act; a terminal record is left alone, and a
+ * record cancelled meanwhile is not sent), decrypts its payload and runs the
+ * deposit or the deletion step.
  */
 import { UnrecoverableError } from 'bullmq';
 import { TERMINAL } from '../store/records.ts';
@@ -18,7 +19,8 @@ export type ProcessResult =
   | 'skipped'
   | 'already-terminal'
   | 'missing'
-  | 'superseded';
+  | 'superseded'
+  | 'cancelled';
 
 export async function processJob(id: string, attempt: Attempt, deps: ProcessorDeps): Promise<ProcessResult> {
   const { store, log } = deps;
@@ -48,7 +50,9 @@ export async function processJob(id: string, attempt: Attempt, deps: ProcessorDe
   }
   const mayHaveLanded = stored.mayHaveLanded || stored.status === 'sending';
   await store.countAttempt(id);
-  await store.transition(id, 'sending', { type: 'attempt', attempt: attempt.number });
-  if ('kind' in payload) return deletionStep(id, payload, attempt, deps);
-  return depositStep(id, payload, attempt, mayHaveLanded, deps);
+  // Refused when the record was cancelled since it was read: then nothing is sent.
+  if (!(await store.transition(id, 'sending', { type: 'attempt', attempt: attempt.number })))
+    return 'already-terminal';
+  if ('kind' in payload) return deletionStep(id, stored, payload, attempt, deps);
+  return depositStep(id, stored, payload, attempt, mayHaveLanded, deps);
 }

@@ -7,7 +7,7 @@
  * outcome; job claims are compare-and-set, so one record has one live job.
  */
 import type { Redis } from 'ioredis';
-import type { Code, Deletion, InstanceId, Submission } from '../model/types.ts';
+import type { Code, Deletion, InstanceId, Submission, Visibility } from '../model/types.ts';
 import { decodeSubmission, encodeSubmission } from './codec.ts';
 import type { PayloadCipher } from './crypto.ts';
 import { CLAIM_JOB, CREATE, TRANSITION } from './scripts.ts';
@@ -22,7 +22,8 @@ export type SubmissionStatus =
   | 'deleted'
   | 'skipped'
   | 'rejected'
-  | 'failed';
+  | 'failed'
+  | 'cancelled';
 /** Statuses a record does not leave (except by replay). */
 export const TERMINAL: ReadonlySet<SubmissionStatus> = new Set([
   'deposited',
@@ -30,6 +31,7 @@ export const TERMINAL: ReadonlySet<SubmissionStatus> = new Set([
   'skipped',
   'rejected',
   'failed',
+  'cancelled',
 ]);
 
 export type Source = 'fhir' | 'hl7v2' | 'xds';
@@ -70,6 +72,27 @@ export interface SubmissionRecord {
   /** uniqueId of the document a deletion removes. */
   readonly target?: string;
   readonly reply?: ReplyChannel;
+  /** A replacement the gateway made itself (src/lifecycle): an announcement release or a visibility change. */
+  readonly lifecycle?: LifecycleTag;
+}
+
+/** What a gateway-made replacement is for; no patient data. */
+export interface LifecycleTag {
+  /** `release`: INVISIBLE_PATIENT lifted (announcement or time limit); `visibility`: flags changed by the API. */
+  readonly kind: 'release' | 'visibility';
+  /** uniqueId of the deposited document it replaces. */
+  readonly replaces: string;
+  /** A release waits until then (the visibility policy's releaseAt), unless the announcement comes first. */
+  readonly holdUntil?: string;
+}
+
+/** The visibility actually sent for one document (kept to build a later replacement). */
+export interface SentVisibility {
+  readonly uniqueId: string;
+  readonly flags: Visibility;
+  readonly secretConnection: boolean;
+  /** While INVISIBLE_PATIENT was sent: when it must be released. */
+  readonly releaseAt?: string;
 }
 
 export interface XdsErrorView {
@@ -99,7 +122,10 @@ export interface TimelineEvent {
     | 'replayed'
     | 'recovered'
     | 'notified'
-    | 'held';
+    | 'held'
+    | 'cancelled'
+    | 'event'
+    | 'scheduled';
   readonly attempt?: number;
   readonly outcome?: string;
   readonly detail?: string;
@@ -117,6 +143,13 @@ export interface StoredSubmission {
   readonly mayHaveLanded: boolean;
   /** The feeding decision (rules, reasons, CME references) of the last attempt; no patient data. */
   readonly decision?: unknown;
+  /** While `held`: when the hold ends (the job may wake earlier to decide again), and why it waits. */
+  readonly holdUntil?: string;
+  readonly holdReason?: string;
+  /** The minor asked for secrecy through the API (INVISIBLE_REPRESENTANTS_LEGAUX). */
+  readonly secrecyRequested?: boolean;
+  /** The visibility sent with the deposit, per document. */
+  readonly sent?: readonly SentVisibility[];
   readonly timeline: readonly TimelineEvent[];
 }
 
@@ -203,10 +236,15 @@ export class SubmissionStore {
         'outcome',
         'landing',
         'decision',
+        'holdUntil',
+        'holdReason',
+        'secrecy',
+        'sent',
       ),
       this.redis.lrange(this.key('sub', id, 'events'), 0, -1),
     ]);
-    const [record, status, updatedAt, attempts, jobId, outcome, landing, decision] = fields;
+    const [record, status, updatedAt, attempts, jobId, outcome, landing, decision, ...lifecycle] = fields;
+    const [holdUntil, holdReason, secrecy, sent] = lifecycle;
     if (!record) return undefined;
     return {
       record: JSON.parse(record) as SubmissionRecord,
@@ -217,6 +255,10 @@ export class SubmissionStore {
       outcome: outcome ? (JSON.parse(outcome) as Outcome) : undefined,
       mayHaveLanded: landing === '1',
       decision: decision ? (JSON.parse(decision) as unknown) : undefined,
+      ...(holdUntil && { holdUntil }),
+      ...(holdReason && { holdReason }),
+      ...(secrecy === '1' && { secrecyRequested: true }),
+      ...(sent && { sent: JSON.parse(sent) as SentVisibility[] }),
       timeline: events.map((e) => JSON.parse(e) as TimelineEvent),
     };
   }

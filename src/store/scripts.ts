@@ -5,21 +5,21 @@
  * Scripts name keys they build from the prefix, so they assume one Redis (not Cluster).
  *
  * Keys (P = prefix): `P:sub:{id}` hash (record, status, updatedAt, attempts,
- * jobId, outcome, landing, replays, rescues), `P:sub:{id}:events` list,
+ * jobId, outcome, landing, replays, rescues, decision, holdUntil, holdReason, secrecy, sent), `P:sub:{id}:events` list,
  * `P:payload:{id}` encrypted payload (expires after a terminal status),
  * `P:idem:{identity}` → `id|contentHash`, `P:uid:{uniqueId}` → id,
  * `P:open` sorted set of non-terminal ids, `P:outbox` sorted set of ids that
  * reached a terminal status and whose outcome goes back to the sender.
  */
 
-const TERMINAL_TEST = `(s == 'deposited' or s == 'deleted' or s == 'skipped' or s == 'rejected' or s == 'failed')`;
+const TERMINAL_TEST = `(s == 'deposited' or s == 'deleted' or s == 'skipped' or s == 'rejected' or s == 'failed' or s == 'cancelled')`;
 
 /**
  * KEYS: idem, sub, events, open, uid, payload, outbox.
  * ARGV: id, contentHash, record, payload, event, nowMs, status, nowIso, retentionSeconds, prefix, then the
  * uniqueIds of the other documents (each indexed like the first).
- * A claimed identity answers `id|hash` (duplicate or conflict), except when its record ended rejected or
- * failed and the content differs: the corrected document then replaces it (answers `created|<old id>`).
+ * A claimed identity answers `id|hash` (duplicate or conflict), except when its record ended rejected,
+ * failed or cancelled and the content differs: the corrected document then replaces it (answers `created|<old id>`).
  */
 export const CREATE = `
 local existing = redis.call('GET', KEYS[1])
@@ -28,7 +28,7 @@ if existing then
   local id, hash = string.match(existing, '^(.-)|(.*)$')
   if id == ARGV[1] then return 'created' end
   local s = redis.call('HGET', ARGV[10] .. ':sub:' .. id, 'status')
-  if hash == ARGV[2] or not (s == 'rejected' or s == 'failed') then return existing end
+  if hash == ARGV[2] or not (s == 'rejected' or s == 'failed' or s == 'cancelled') then return existing end
   supersedes = id
 end
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2])
@@ -51,6 +51,7 @@ return 'created|' .. supersedes
  * KEYS: sub, events, open, payload, outbox.
  * ARGV: status, nowIso, event, outcome, id, force, nowMs, retentionSeconds.
  * A terminal record only moves when forced (replay): a late event from a stale worker cannot undo an outcome.
+ * Leaving `held` drops the hold fields (holdUntil, holdReason).
  * The open set is scored by the time of the last change (reconciliation leaves recent records alone).
  */
 export const TRANSITION = `
@@ -61,6 +62,7 @@ redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'outcome', ARGV[4]) end
 if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
 s = ARGV[1]
+if ARGV[1] ~= 'held' then redis.call('HDEL', KEYS[1], 'holdUntil', 'holdReason') end
 if ${TERMINAL_TEST} then
   redis.call('ZREM', KEYS[3], ARGV[5])
   redis.call('HDEL', KEYS[1], 'landing')
@@ -97,4 +99,33 @@ redis.call('RPUSH', KEYS[2], (string.gsub(ARGV[4], '%%JOB%%', jobId)))
 redis.call('ZADD', KEYS[3], ARGV[6], ARGV[7])
 redis.call('PERSIST', KEYS[4])
 return {'ok', jobId}
+`;
+
+/**
+ * {@link TRANSITION}, only from one of the statuses in ARGV[9] (comma-separated): e.g. a cancellation, which
+ * must not overtake a worker that already moved the record to `sending`. Answers 'ok' or the current status.
+ */
+export const TRANSITION_FROM = `
+local current = redis.call('HGET', KEYS[1], 'status')
+if not current then return 'missing' end
+local allowed = false
+for a in string.gmatch(ARGV[9], '[^,]+') do if a == current then allowed = true end end
+if not allowed then return current end
+${TRANSITION}`;
+
+/**
+ * Sets one field of the record only while its status is one of ARGV[3] (comma-separated), so a fact the
+ * worker reads once the record is `sending` (e.g. a secrecy request) is either seen or refused.
+ * KEYS: sub. ARGV: field, value, allowed. Answers 'ok' or the current status.
+ */
+export const SET_IF_STATUS = `
+local s = redis.call('HGET', KEYS[1], 'status')
+if not s then return 'missing' end
+for a in string.gmatch(ARGV[3], '[^,]+') do
+  if a == s then
+    redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+    return 'ok'
+  end
+end
+return s
 `;

@@ -1,0 +1,128 @@
+/**
+ * What to send, decided just before sending: for a submission from a
+ * sender, the feeding decision and visibility (./decision-step.ts); for a
+ * gateway-made replacement (src/lifecycle), its own hold (an announcement
+ * release waits for the event or its release time) and the visibility of
+ * its flags; then, for both, the order behind the predecessors
+ * (./ordering-step.ts). A skip, hold, cancellation or rejection ends here.
+ */
+
+import { NEEDS_SENDER, needsSender } from '../lifecycle/replacement.ts';
+import { ANNOUNCEMENT } from '../lifecycle/schedule.ts';
+import type { Submission } from '../model/types.ts';
+import type { SentVisibility, StoredSubmission } from '../store/records.ts';
+import {
+  type Attempt,
+  MAX_PARK_MS,
+  type ProcessorDeps,
+  park,
+  reject,
+  retryOrFail,
+  settle,
+} from './attempt.ts';
+import { judge } from './decision-step.ts';
+import { orderReplacements } from './ordering-step.ts';
+import { applyVisibility, type VisibilityFacts, visibilityOptions } from './visibility-step.ts';
+
+export type Prepared =
+  | {
+      readonly kind: 'send';
+      readonly submission: Submission;
+      readonly secretConnection: boolean;
+      /** The visibility sent, when the policy computed it. */
+      readonly sent?: readonly SentVisibility[];
+    }
+  | { readonly kind: 'done'; readonly result: 'skipped' | 'cancelled' };
+
+function visibilityFacts(stored: StoredSubmission, deps: ProcessorDeps): VisibilityFacts {
+  const facts = deps.lifecycle?.facts;
+  return {
+    secrecyRequested: stored.secrecyRequested === true,
+    hasEvent: async (type, uids) => (facts ? facts.hasEvent(type, uids) : false),
+  };
+}
+
+async function prepareLifecycle(
+  id: string,
+  stored: StoredSubmission,
+  submission: Submission,
+  attempt: Attempt,
+  deps: ProcessorDeps,
+  now: Date,
+): Promise<Prepared> {
+  const tag = stored.record.lifecycle!;
+  const facts = deps.lifecycle?.facts;
+  if (tag.kind === 'release' && tag.holdUntil && Date.parse(tag.holdUntil) > now.getTime() && facts) {
+    const announced = () => facts.hasEvent(ANNOUNCEMENT, [tag.replaces]);
+    if (!(await announced())) {
+      await facts.addWaiter(`event:${ANNOUNCEMENT}`, tag.replaces, id);
+      if (!(await announced()))
+        return park(id, attempt, deps, new Date(tag.holdUntil), 'INVISIBLE_PATIENT until the announcement');
+    }
+  }
+  if (submission.documents.some(needsSender))
+    return reject(id, attempt, deps, NEEDS_SENDER, [
+      { errorCode: 'release-needs-sender', codeContext: NEEDS_SENDER, location: tag.replaces },
+    ]);
+  const ordered = await orderReplacements(id, stored, submission, attempt, deps);
+  if (ordered.kind === 'cancelled') return { kind: 'done', result: 'cancelled' };
+  const applied = await applyVisibility(ordered.value, {
+    facts: visibilityFacts(stored, deps),
+    options: visibilityOptions(deps.feeding?.rules()),
+    now,
+    released: tag.kind === 'release',
+  });
+  return {
+    kind: 'send',
+    submission: applied.submission,
+    secretConnection: applied.secretConnection,
+    sent: applied.sent,
+  };
+}
+
+export async function prepare(
+  id: string,
+  stored: StoredSubmission,
+  submission: Submission,
+  attempt: Attempt,
+  deps: ProcessorDeps,
+): Promise<Prepared> {
+  const now = new Date();
+  if (stored.record.lifecycle) return prepareLifecycle(id, stored, submission, attempt, deps, now);
+  let toSend = submission;
+  let secretConnection = false;
+  let sent: readonly SentVisibility[] | undefined;
+  if (deps.feeding) {
+    const facts = visibilityFacts(stored, deps);
+    let verdict = await judge(submission, deps.feeding, now, facts);
+    if (verdict.kind === 'hold' && verdict.event && deps.lifecycle) {
+      for (const uid of verdict.event.uniqueIds)
+        await deps.lifecycle.facts.addWaiter(`event:${verdict.event.type}`, uid, id);
+      verdict = await judge(submission, deps.feeding, now, facts); // registered first, then looked again
+    }
+    if (verdict.kind === 'retry') return retryOrFail(id, attempt, deps, verdict.reason, []);
+    await deps.store.setDecision(id, verdict.decisions);
+    if (verdict.kind === 'skip') {
+      await deps.store.transition(
+        id,
+        'skipped',
+        { type: 'skipped', attempt: attempt.number, outcome: verdict.reason },
+        { outcome: { reason: verdict.reason } },
+      );
+      await settle(deps, id);
+      return { kind: 'done', result: 'skipped' };
+    }
+    if (verdict.kind === 'hold') {
+      const reason = verdict.event
+        ? `waiting for event ${verdict.event.type}${verdict.until ? '' : ' (no deadline)'}`
+        : 'held by a rule';
+      return park(id, attempt, deps, verdict.until ?? new Date(now.getTime() + MAX_PARK_MS), reason);
+    }
+    toSend = verdict.submission;
+    secretConnection = verdict.secretConnection;
+    sent = verdict.sent;
+  }
+  const ordered = await orderReplacements(id, stored, toSend, attempt, deps);
+  if (ordered.kind === 'cancelled') return { kind: 'done', result: 'cancelled' };
+  return { kind: 'send', submission: ordered.value, secretConnection, ...(sent && { sent }) };
+}
