@@ -7,7 +7,6 @@
 import type { DocumentReference } from '@medplum/fhirtypes';
 import { type Request, type Response, Router } from 'express';
 import type { Config } from '../config/schema.ts';
-import { GatewayError } from '../errors/catalogue.ts';
 import { documentReferenceToSubmission, type FhirMapContext } from '../inbound/fhir/document-reference.ts';
 import { acceptSubmission, type IntakeDeps } from '../intake/accept.ts';
 import { randomIds, uuidToOid } from '../model/ids.ts';
