@@ -127,6 +127,13 @@ function replyOf(deps: Hl7IntakeDeps, header: Hl7Header, flags: RoutingFlags): R
 }
 
 /** Fingerprint of a document: its bytes and everything the message says about how to send it. */
+/** Carries the sender's CONNEXION_SECRETE onto the documents (the VIHF of their deposit needs it). */
+function withSecretConnection(doc: Hl7Document): Hl7Document['submission'] {
+  if (!doc.flags.secretConnection) return doc.submission;
+  const documents = doc.submission.documents.map((d) => ({ ...d, secretConnection: true }));
+  return { ...doc.submission, documents };
+}
+
 function documentHash(doc: Hl7Document): string {
   const entries = doc.submission.documents;
   const options = entries.map((d) => ({ confidentiality: d.confidentiality, visibility: d.visibility }));
@@ -147,7 +154,7 @@ async function store(intake: Hl7Intake, deps: Hl7IntakeDeps, now: Date): Promise
           deps,
           {
             source: 'hl7v2',
-            submission: doc.submission,
+            submission: withSecretConnection(doc),
             identity: `hl7:${sender}:${uniqueId}`,
             contentHash: documentHash(doc),
             reply: replyOf(deps, intake.header, doc.flags),

@@ -150,6 +150,8 @@ export interface DocumentEntry {
   readonly referenceIds: readonly string[];
   readonly content: DocumentContent;
   readonly replaces?: Predecessor;
+  /** The sender asked for the VIHF "connexion secrète" (HL7 MetaDMPMSS `CONNEXION_SECRETE=Y`). */
+  readonly secretConnection?: boolean;
 }
 
 export interface Submission {

@@ -64,7 +64,7 @@ export async function applyVisibility(
       visibility({
         confidentiality: doc.confidentiality,
         sender: doc.visibility,
-        senderSecretConnection: false,
+        senderSecretConnection: doc.secretConnection === true,
         secrecyRequested: context.facts.secrecyRequested,
         rules: context.ruleDefaults?.[i] ?? NO_RULE_VISIBILITY,
         minor: isMinorAt(submission.patient.birthDate, doc.creationTime) ?? true,
