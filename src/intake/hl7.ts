@@ -117,6 +117,9 @@ function replyOf(deps: Hl7IntakeDeps, header: Hl7Header, flags: RoutingFlags): R
     receiver: header.receiver,
     controlId: header.controlId,
     messageType: header.messageType,
+    processingId: header.processingId,
+    version: header.version,
+    charset: header.charset,
     businessAck: wantsBusinessAck(
       deps.config,
       header.sender,

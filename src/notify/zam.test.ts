@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredSubmission } from '../store/records.ts';
-import { readAck, zamBytes, zamOutcome } from './zam.ts';
+import { originalHeader, readAck, zamBytes, zamOutcome } from './zam.ts';
 
 const reply = {
   channel: 'hl7v2',
@@ -72,5 +72,28 @@ describe('readAck', () => {
     expect(readAck(Buffer.from('MSH|^~\\&|A\r\nMSA|CA|Z1\r\n'))).toEqual({ code: 'CA', controlId: 'Z1' });
     expect(readAck(Buffer.from('MSH#^~\\&#A\rMSA#AE#Z2'))).toEqual({ code: 'AE', controlId: 'Z2' });
     expect(readAck(Buffer.from('garbage'))).toEqual({});
+  });
+});
+
+describe('the header of the original message', () => {
+  it('answers in the processing mode, version and charset the sender used', () => {
+    const reply = {
+      channel: 'hl7v2' as const,
+      sender: { application: 'LAB', facility: 'X' },
+      receiver: { application: 'PFI', facility: 'Y' },
+      controlId: '42',
+      messageType: 'ORU^R01',
+      businessAck: true,
+      processingId: 'T',
+      version: '2.5',
+      charset: '8859/15',
+    };
+    expect(originalHeader(reply)).toMatchObject({ processingId: 'T', version: '2.5', charset: '8859/15' });
+    const { processingId: _p, version: _v, charset: _c, ...older } = reply;
+    expect(originalHeader(older)).toMatchObject({
+      processingId: 'P',
+      version: '2.6',
+      charset: 'UNICODE UTF-8',
+    });
   });
 });

@@ -33,9 +33,9 @@ export function originalHeader(reply: ReplyChannel): Hl7Header {
     receiver: reply.receiver,
     messageType: reply.messageType,
     controlId: reply.controlId,
-    processingId: 'P',
-    version: '2.6',
-    charset: 'UNICODE UTF-8',
+    processingId: reply.processingId ?? 'P',
+    version: reply.version ?? '2.6',
+    charset: reply.charset ?? 'UNICODE UTF-8',
   };
 }
 

@@ -41,6 +41,10 @@ export interface ReplyChannel {
   readonly messageType: string;
   /** Whether a business acknowledgement (ZAM^Z01) is wanted. */
   readonly businessAck: boolean;
+  /** MSH-11, MSH-12 and MSH-18 of the original message: the ZAM answers in the same processing mode, version and charset. */
+  readonly processingId?: string;
+  readonly version?: string;
+  readonly charset?: string;
 }
 
 /** What an operator may see of a submission: identifiers and codes, never patient data. */
