@@ -234,6 +234,7 @@ export async function start(
         const index = new FhirIndex(redis, config.redis.prefix, patientIndexKey(payloadKey));
         const hl7 = {
           index,
+          mappings: registry,
           store,
           queue,
           config,

@@ -13,12 +13,13 @@ import { cdaToSubmission } from '../inbound/cda/cda-document.ts';
 import { documentReferenceToSubmission } from '../inbound/fhir/document-reference.ts';
 import { parseHl7 } from '../inbound/hl7v2/message.ts';
 import { translateHl7 } from '../inbound/hl7v2/translate.ts';
+import { cdaFacts, type ExtraFacts, fhirFacts, hl7Facts, withMappedType } from '../intake/source-facts.ts';
 import { applyMapping } from '../mappings/apply.ts';
 import type { SourceFacts } from '../mappings/facts.ts';
 import type { LoadedMapping } from '../mappings/load.ts';
 import { type Snapshot, selectMapping } from '../mappings/registry.ts';
 import type { LineageEntry, MappingResult } from '../mappings/result.ts';
-import { applyValues } from '../mappings/submission.ts';
+import { applyResults } from '../mappings/submission.ts';
 import { randomIds } from '../model/ids.ts';
 import type { IdentityStatus, Submission } from '../model/types.ts';
 import { type VisibilityResult, visibility } from '../policy/visibility.ts';
@@ -27,7 +28,6 @@ import { decisionContext } from '../rules/context.ts';
 import { decide, IMPLICIT_RULES } from '../rules/decide.ts';
 import type { LoadedRules } from '../rules/load.ts';
 import { type Decision, DMP_STATUSES, type DmpStatus } from '../rules/types.ts';
-import { cdaFacts, type ExtraFacts, fhirFacts, hl7Facts, withMappedType } from './dry-run-facts.ts';
 import { type MetadataView, metadataView } from './dry-run-view.ts';
 
 export interface DryRunOptions {
@@ -161,9 +161,12 @@ function prepare(
 }
 
 function evaluate(p: Prepared, options: DryRunOptions, now: Date): DryRunDocument & { rules?: LoadedRules } {
-  const submission = p.mapped ? applyValues(p.submission, p.mapped.values) : p.submission;
+  // The intakes' own mapping step (src/intake/mapping.ts): what the dry run shows is what the gateway does.
+  const mapped = applyResults(p.submission, [p.mapped]);
+  const { submission } = mapped;
   const document = submission.documents[0]!;
-  const site = p.mapped?.values.site?.finess ?? options.config.establishment.finess;
+  const feeding = mapped.feeding[0]!;
+  const site = feeding.site ?? options.config.establishment.finess;
   const rules = options.rules ?? options.snapshot?.rules.find((r) => r.data.sites.includes(site));
   const context = decisionContext(submission, document, {
     now,
@@ -172,7 +175,7 @@ function evaluate(p: Prepared, options: DryRunOptions, now: Date): DryRunDocumen
     ...(options.opposedToFeeding === undefined
       ? {}
       : { patientFacts: { opposedToFeeding: options.opposedToFeeding } }),
-    mapped: p.mapped?.values,
+    mapped: feeding,
   });
   const decision = decide(context, rules ?? IMPLICIT_RULES);
   const seen = visibility({

@@ -65,7 +65,7 @@ export function vihfParams(
   env: DepositEnv,
   options: DepositOptions = {},
 ): VihfParams {
-  const params = patientVihfParams(submission.patient, env);
+  const params = patientVihfParams(submission.patient, env, submission.site);
   return options.secretConnection ? { ...params, secretConnection: true } : params;
 }
 

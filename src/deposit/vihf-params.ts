@@ -6,7 +6,7 @@
  * assertion built from these (src/signature/vihf.ts).
  */
 import type { Config } from '../config/schema.ts';
-import type { Patient } from '../model/types.ts';
+import type { Patient, Submission } from '../model/types.ts';
 import type { VihfParams } from '../signature/vihf.ts';
 import { cx } from '../xds/hl7-types.ts';
 
@@ -16,15 +16,22 @@ export interface VihfEnv {
   readonly signerDn: string;
 }
 
-/** VIHF parameters for a request about `patient`, sent by the gateway as an automaton. */
-export function patientVihfParams(patient: Pick<Patient, 'ins'>, env: VihfEnv): VihfParams {
+/**
+ * VIHF parameters for a request about `patient`, sent by the gateway as an automaton, for the
+ * geographic `site` the deposit is attributed to (default: the configured establishment).
+ */
+export function patientVihfParams(
+  patient: Pick<Patient, 'ins'>,
+  env: VihfEnv,
+  site?: Submission['site'],
+): VihfParams {
   const { establishment, software, vihf } = env.config;
   return {
     version: vihf.version,
     issuer: env.signerDn,
     nameId: software.name,
-    structureId: `1${establishment.finess}`,
-    facilityType: establishment.facilityType,
+    structureId: site?.structureId ?? `1${establishment.finess}`,
+    facilityType: site?.secteurActivite ?? establishment.facilityType,
     subjectId: software.name,
     role: { code: 'AUTOMATE', codeSystem: '1.2.250.1.213.1.1.4.6', displayName: 'Automate' },
     resourceId: cx(patient.ins, 'NH'),

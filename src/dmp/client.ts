@@ -11,7 +11,7 @@
 import type { Config } from '../config/schema.ts';
 import type { Deposit } from '../deposit/build-deposit.ts';
 import { type IdSource, newEntryUUID, newOid, randomIds } from '../model/ids.ts';
-import type { Author, Code, Patient } from '../model/types.ts';
+import type { Author, Code, Patient, Submission } from '../model/types.ts';
 import { SOAP_ACTION, STATUS } from '../model/vocabulary.ts';
 import type { SigningKey } from '../signature/signer.ts';
 import { cx } from '../xds/hl7-types.ts';
@@ -77,6 +77,8 @@ export interface DeletionRequest {
   readonly author?: Author;
   /** Current status of the entry (default Approved). */
   readonly from?: string;
+  /** The site that deposited the document: only its structure may delete it (default: the establishment). */
+  readonly site?: Submission['site'];
 }
 
 export interface DmpClient {
@@ -148,12 +150,19 @@ export function createDmpClient(options: DmpClientOptions): DmpClient {
     return classifyResponse(result, reader, request.messageId);
   }
 
-  function signed(action: string, url: string, body: XmlElement, patient: Patient) {
+  function signed(
+    action: string,
+    url: string,
+    body: XmlElement,
+    patient: Patient,
+    site?: Submission['site'],
+  ) {
     return buildSoapRequest(action, url, body, patient, {
       config,
       signing: options.signing,
       ids,
       now: now(),
+      site,
     });
   }
 
@@ -193,7 +202,7 @@ export function createDmpClient(options: DmpClientOptions): DmpClient {
       });
       return exchange(
         endpoints.iti57,
-        signed(SOAP_ACTION.iti57, endpoints.iti57, body, patient),
+        signed(SOAP_ACTION.iti57, endpoints.iti57, body, patient, request.site),
         writeReader,
       );
     },

@@ -8,7 +8,7 @@
 import type { Config } from '../config/schema.ts';
 import { patientVihfParams } from '../deposit/vihf-params.ts';
 import type { IdSource } from '../model/ids.ts';
-import type { Patient } from '../model/types.ts';
+import type { Patient, Submission } from '../model/types.ts';
 import { MEDIA_TYPE } from '../model/vocabulary.ts';
 import type { SigningKey } from '../signature/signer.ts';
 import { buildVihf } from '../signature/vihf.ts';
@@ -21,6 +21,8 @@ export interface SigningEnv {
   readonly signing: { readonly key: SigningKey; readonly subjectDn: string };
   readonly ids: IdSource;
   readonly now: Date;
+  /** The site whose structure the VIHF names (default: the configured establishment). */
+  readonly site?: Submission['site'];
 }
 
 export interface SoapRequest {
@@ -42,7 +44,11 @@ export function buildSoapRequest(
   patient: Pick<Patient, 'ins'>,
   env: SigningEnv,
 ): SoapRequest {
-  const params = patientVihfParams(patient, { config: env.config, signerDn: env.signing.subjectDn });
+  const params = patientVihfParams(
+    patient,
+    { config: env.config, signerDn: env.signing.subjectDn },
+    env.site,
+  );
   const vihf = buildVihf(params, env.signing.key, { now: env.now, id: `_${env.ids.uuid()}` });
   const messageId = `urn:uuid:${env.ids.uuid()}`;
   const envelope = buildSoapEnvelope({ action, to, messageId, security: [signedFragment(vihf)], body });

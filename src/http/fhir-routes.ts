@@ -9,6 +9,8 @@ import { type Request, type Response, Router } from 'express';
 import type { Config } from '../config/schema.ts';
 import { documentReferenceToSubmission, type FhirMapContext } from '../inbound/fhir/document-reference.ts';
 import { acceptSubmission, type IntakeDeps } from '../intake/accept.ts';
+import { mapSubmission, typedDocumentReference } from '../intake/mapping.ts';
+import { fhirFacts } from '../intake/source-facts.ts';
 import { randomIds, uuidToOid } from '../model/ids.ts';
 import type { Submission } from '../model/types.ts';
 import { canonicalJson, sha256Hex } from '../store/identity.ts';
@@ -56,7 +58,7 @@ export function fhirRoutes(deps: FhirRouteDeps): Router {
     const predecessor = await storeCall(() => predecessorOf(deps, body));
     let submission: Submission;
     try {
-      submission = documentReferenceToSubmission(body, {
+      submission = documentReferenceToSubmission(typedDocumentReference(deps.mappings, body), {
         config: deps.fullConfig,
         ids: randomIds,
         now,
@@ -71,8 +73,9 @@ export function fhirRoutes(deps: FhirRouteDeps): Router {
     const identity = body.masterIdentifier?.value
       ? `fhir:${submission.documents[0]!.id.root}`
       : `fhir-content:${contentHash}`;
+    const mapped = mapSubmission(deps.mappings, submission, [fhirFacts(body, {}, submission)]);
     const result = await storeCall(() =>
-      acceptSubmission(deps, { source: 'fhir', submission, identity, contentHash }, now),
+      acceptSubmission(deps, { source: 'fhir', ...mapped, identity, contentHash }, now),
     );
     const location = `/api/submissions/${result.id}`;
     res.set('Location', location).type('application/fhir+json');

@@ -8,16 +8,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.ts';
+import type { RecordedMapping } from '../mappings/submission.ts';
 import type { Deletion, Submission } from '../model/types.ts';
 import { type DepositQueue, enqueueDeposit } from '../queue/deposit-queue.ts';
 import { recordOf } from '../store/identity.ts';
 import type { CreateResult, ReplyChannel, Source, SubmissionStore } from '../store/records.ts';
+import type { MappingSource } from './mapping.ts';
 
 export interface IntakeDeps {
   readonly store: SubmissionStore;
   readonly queue: DepositQueue;
   readonly config: Pick<Config, 'queue'>;
   readonly log: Logger;
+  /** The `mappings/` folder in use, for the doors that map (./mapping.ts); none: documents keep their codes. */
+  readonly mappings?: MappingSource;
   /** Index of deposited documents by patient and id (ITI-67 search), written for every door. */
   readonly index?: { add(recordId: string, submission: Submission, createdAt: Date): Promise<void> };
 }
@@ -33,6 +37,8 @@ export interface Inbound {
   readonly reply?: ReplyChannel;
   /** Stored but not sent to the DMP (e.g. HL7 DESTDMP=N), with the reason. */
   readonly skip?: string;
+  /** The mapping applied at intake and the facts the feeding rules match on (./mapping.ts). */
+  readonly mapping?: RecordedMapping;
 }
 
 export async function acceptSubmission(
@@ -49,6 +55,7 @@ export async function acceptSubmission(
     inbound.contentHash,
     now,
     inbound.reply,
+    inbound.mapping,
   );
   const result = inbound.skip
     ? await deps.store.create(record, inbound.submission, now, 'skipped', {

@@ -14,6 +14,7 @@ import type { Config } from '../config/schema.ts';
 import { GatewayError, type Issue } from '../errors/catalogue.ts';
 import { StoreUnavailable, storeCall } from '../http/store-errors.ts';
 import { readHl7Header } from '../inbound/hl7v2/header.ts';
+import { parseHl7 } from '../inbound/hl7v2/message.ts';
 import { type PredecessorFacts, translateHl7 } from '../inbound/hl7v2/translate.ts';
 import type { MllpHandler } from '../inbound/hl7v2/transport/mllp-server.ts';
 import type { Hl7Document, Hl7Header, Hl7Intake, RoutingFlags } from '../inbound/hl7v2/types.ts';
@@ -33,6 +34,8 @@ import {
   rejectAck,
   unavailableAck,
 } from './hl7-acks.ts';
+import { mapSubmission } from './mapping.ts';
+import { hl7Facts } from './source-facts.ts';
 
 export interface Hl7IntakeDeps extends Omit<IntakeDeps, 'config'> {
   readonly config: Config;
@@ -146,18 +149,20 @@ function documentHash(doc: Hl7Document): string {
 }
 
 /** Stores what the message carries; returns the problems that make it AE (conflicting documents). */
-async function store(intake: Hl7Intake, deps: Hl7IntakeDeps, now: Date): Promise<Issue[]> {
+async function store(intake: Hl7Intake, bytes: Uint8Array, deps: Hl7IntakeDeps, now: Date): Promise<Issue[]> {
   const issues: Issue[] = [];
   const sender = senderKey(intake.header);
   switch (intake.kind) {
-    case 'documents':
+    case 'documents': {
+      const msg = parseHl7(bytes);
       for (const doc of intake.documents) {
         const uniqueId = doc.submission.documents[0]?.id.root ?? '';
+        const facts = hl7Facts(msg, doc.submission, doc.location, {});
         const result = await accept(
           deps,
           {
             source: 'hl7v2',
-            submission: withSecretConnection(doc),
+            ...mapSubmission(deps.mappings, withSecretConnection(doc), [facts]),
             identity: `hl7:${sender}:${uniqueId}`,
             contentHash: documentHash(doc),
             reply: replyOf(deps, intake.header, doc.flags),
@@ -173,6 +178,7 @@ async function store(intake: Hl7Intake, deps: Hl7IntakeDeps, now: Date): Promise
           });
       }
       return issues;
+    }
     case 'deletion':
       for (const uniqueId of intake.documentUniqueIds) {
         const deletion: Deletion = {
@@ -241,7 +247,7 @@ export async function handleHl7(bytes: Uint8Array, deps: Hl7IntakeDeps, now = ne
     const print = fingerprint(bytes);
     const seen = await deps.acks.recall(header);
     if (seen) return resent(bytes, seen, print, header, deps, now);
-    const issues = await store(intake, deps, now);
+    const issues = await store(intake, bytes, deps, now);
     if (issues.length > 0) {
       log.info({ type: header.messageType, codes: issues.map((i) => i.code) }, 'HL7 message refused');
       return ackBytes(header, 'AE', now, issues);

@@ -169,6 +169,11 @@ export interface Submission {
   readonly author: Author;
   readonly patient: Patient;
   readonly documents: readonly DocumentEntry[];
+  /**
+   * The geographic site the establishment's mapping attributes the submission to: its VIHF
+   * Identifiant_Structure (`1`+FINESS) and Secteur_Activite. Absent: the configured establishment's.
+   */
+  readonly site?: { readonly structureId: string; readonly secteurActivite: Code };
 }
 
 /** A request to delete a deposited document (TD3.3c, ITI-57 to the DMP's Deleted status). */

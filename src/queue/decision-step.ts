@@ -10,6 +10,7 @@
  * else at its deadline; without a deadline it waits for the event only.
  */
 
+import type { FeedingFacts } from '../mappings/submission.ts';
 import type { Patient, Submission } from '../model/types.ts';
 import { decisionContext } from '../rules/context.ts';
 import { decide, IMPLICIT_RULES, type RulesInput } from '../rules/decide.ts';
@@ -24,8 +25,11 @@ import {
 
 /** What the worker needs to decide; absent = every document is fed as sent. */
 export interface FeedingPolicy {
-  /** The rules of the establishment's site (else the implicit ones: feed, hard blocks only). */
-  rules(): RulesInput | undefined;
+  /**
+   * The rules of the geographic site `finess` (default: the establishment's), else undefined: the
+   * implicit ones apply (feed, hard blocks only).
+   */
+  rules(finess?: string): RulesInput | undefined;
   /** PAM-FR facts: the patient's opposition, when an ADT told the gateway. */
   patientFacts(patient: Patient): Promise<{ readonly opposedToFeeding?: boolean } | undefined>;
   /** TD0.2 state (cached by the implementation); `error` when the DMP could not say. */
@@ -45,19 +49,25 @@ export type Verdict =
     }
   | { readonly kind: 'retry'; readonly reason: string };
 
-/** Decides every document of the submission; all must be fed for the deposit to go. */
+/**
+ * Decides every document of the submission; all must be fed for the deposit to go. `feeding[i]`: the
+ * facts the mapping gave document i at intake (its site selects the rules; its unit, unit specialty and
+ * local type are matched by them).
+ */
 export async function judge(
   submission: Submission,
   policy: FeedingPolicy,
   now: Date,
   facts: VisibilityFacts = NO_FACTS,
+  feeding: readonly FeedingFacts[] = [],
 ): Promise<Verdict> {
-  const rules = policy.rules() ?? IMPLICIT_RULES;
+  const rulesOf = (i: number) => policy.rules(feeding[i]?.site) ?? IMPLICIT_RULES;
   const dmp = await policy.dmpStatus(submission.patient);
   if (dmp === 'error') return { kind: 'retry', reason: 'TD0.2: the DMP state of the patient is unknown' };
   const patient = await policy.patientFacts(submission.patient);
-  const decisions = submission.documents.map((doc) =>
-    decide(
+  const decisions = submission.documents.map((doc, i) => {
+    const { site: _site, ...mapped } = feeding[i] ?? {};
+    return decide(
       decisionContext(submission, doc, {
         now,
         dmp,
@@ -65,10 +75,11 @@ export async function judge(
           patient?.opposedToFeeding === undefined
             ? undefined
             : { opposedToFeeding: patient.opposedToFeeding },
+        mapped,
       }),
-      rules,
-    ),
-  );
+      rulesOf(i),
+    );
+  });
   const skipped = decisions.find((d) => d.action === 'skip');
   if (skipped) {
     const why = skipped.reasons.filter(
@@ -98,7 +109,7 @@ export async function judge(
   const applied = await applyVisibility(submission, {
     ruleDefaults: decisions.map((d) => d.visibilityDefaults),
     facts,
-    options: visibilityOptions(rules),
+    options: visibilityOptions(rulesOf(0)),
     now,
   });
   return { kind: 'feed', decisions, ...applied };

@@ -7,17 +7,24 @@
  * ITI-18 finds by uniqueId; a document the DMP does not hold is a permanent
  * failure (volet error 900).
  */
-import type { Deletion } from '../model/types.ts';
+import type { Deletion, Submission } from '../model/types.ts';
 import { STATUS } from '../model/vocabulary.ts';
 import type { StoredSubmission } from '../store/records.ts';
 import { type Attempt, type ProcessorDeps, reject, retryOrFail, succeed } from './attempt.ts';
 import { orderDeletion } from './ordering-step.ts';
 
-async function localEntryUUID(deps: ProcessorDeps, uniqueId: string): Promise<string | undefined> {
+/** The registry entry and site of the document as this gateway deposited it, when it did. */
+async function localDeposit(
+  deps: ProcessorDeps,
+  uniqueId: string,
+): Promise<{ entryUUID?: string; site?: Submission['site'] }> {
   const owner = await deps.store.byDocumentUniqueId(uniqueId);
   const stored = owner ? await deps.store.get(owner) : undefined;
-  if (stored?.status !== 'deposited') return undefined;
-  return stored.record.documents.find((d) => d.uniqueId === uniqueId)?.entryUUID;
+  if (stored?.status !== 'deposited') return {};
+  return {
+    entryUUID: stored.record.documents.find((d) => d.uniqueId === uniqueId)?.entryUUID,
+    site: stored.record.site,
+  };
 }
 
 export async function deletionStep(
@@ -49,9 +56,9 @@ export async function deletionStep(
     );
     return 'deleted';
   }
-  const local = await localEntryUUID(deps, uid);
+  const local = await localDeposit(deps, uid);
   const target =
-    entries.find((d) => d.entryUUID === local) ?? entries.find((d) => d.status === STATUS.approved);
+    entries.find((d) => d.entryUUID === local.entryUUID) ?? entries.find((d) => d.status === STATUS.approved);
   if (!target) {
     return reject(id, attempt, deps, 'the document to delete is not in the DMP', [
       {
@@ -65,6 +72,7 @@ export async function deletionStep(
     entryUUID: target.entryUUID,
     contentTypeCode: deletion.contentTypeCode,
     author: deletion.author,
+    ...(local.site && { site: local.site }),
   });
   deps.log.info({ submission: id, attempt: attempt.number, outcome: outcome.kind }, 'deletion attempt');
   switch (outcome.kind) {

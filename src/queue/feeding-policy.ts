@@ -13,13 +13,13 @@ import type { FeedingPolicy } from './decision-step.ts';
 
 export function feedingPolicy(parts: {
   readonly registry: MappingRegistry;
-  /** FINESS of the geographic site whose rules apply. */
+  /** FINESS of the establishment: its rules apply to a document whose site is not known. */
   readonly finess: string;
   readonly patients: PatientFactsStore;
   readonly td02: Td02Cache;
 }): FeedingPolicy {
   return {
-    rules: () => parts.registry.rulesFor(parts.finess),
+    rules: (finess) => parts.registry.rulesFor(finess ?? parts.finess),
     async patientFacts(patient: Patient) {
       // Facts may have been filed under the IPP (provisional identity) and the INS separately: an
       // opposition recorded under either counts, whatever the other says.

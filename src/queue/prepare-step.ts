@@ -94,11 +94,12 @@ export async function prepare(
   let sent: readonly SentVisibility[] | undefined;
   if (deps.feeding) {
     const facts = visibilityFacts(stored, deps);
-    let verdict = await judge(submission, deps.feeding, now, facts);
+    const feeding = stored.record.mapping?.documents;
+    let verdict = await judge(submission, deps.feeding, now, facts, feeding);
     if (verdict.kind === 'hold' && verdict.event && deps.lifecycle) {
       for (const uid of verdict.event.uniqueIds)
         await deps.lifecycle.facts.addWaiter(`event:${verdict.event.type}`, uid, id);
-      verdict = await judge(submission, deps.feeding, now, facts); // registered first, then looked again
+      verdict = await judge(submission, deps.feeding, now, facts, feeding); // registered first, then looked again
     }
     if (verdict.kind === 'retry') return retryOrFail(id, attempt, deps, verdict.reason, []);
     await deps.store.setDecision(id, verdict.decisions);

@@ -5,7 +5,7 @@
  * PAM-FR facts (opposition), the sender's DESTDMP flag, the mapping's
  * unit facts.
  */
-import type { MappedValues } from '../mappings/result.ts';
+import type { FeedingFacts } from '../mappings/submission.ts';
 import type { Code, DocumentEntry, Submission } from '../model/types.ts';
 import type { DecisionContext, DmpStatus } from './types.ts';
 
@@ -17,8 +17,8 @@ export interface ContextExtras {
   readonly toDmp?: boolean;
   /** PatientFacts from the PAM-FR store (src/patients/facts.ts), when known. */
   readonly patientFacts?: { readonly opposedToFeeding: boolean };
-  /** The mapping's result for this document (local unit, its specialty, local type). */
-  readonly mapped?: Pick<MappedValues, 'unit' | 'unitSpecialty' | 'localType'>;
+  /** The mapping's facts for this document (local unit, its specialty, local type), kept on the record at intake. */
+  readonly mapped?: Omit<FeedingFacts, 'site'>;
 }
 
 /** The decision inputs of `document` (one of `submission.documents`). */

@@ -4,6 +4,7 @@
  * other content is a conflict.
  */
 import { createHash } from 'node:crypto';
+import type { RecordedMapping } from '../mappings/submission.ts';
 import type { Deletion, Submission } from '../model/types.ts';
 import type { ReplyChannel, Source, SubmissionRecord } from './records.ts';
 
@@ -31,6 +32,7 @@ export function recordOf(
   contentHash: string,
   now: Date,
   reply?: ReplyChannel,
+  mapping?: RecordedMapping,
 ): SubmissionRecord {
   const base = { id, source, createdAt: now.toISOString(), identity, contentHash, reply };
   if ('kind' in submission) {
@@ -54,5 +56,7 @@ export function recordOf(
       typeCode: d.typeCode,
       replaces: d.replaces?.uniqueId,
     })),
+    ...(mapping && { mapping }),
+    ...(submission.site && { site: submission.site }),
   };
 }

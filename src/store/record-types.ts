@@ -2,7 +2,8 @@
  * The shapes of submission records: statuses, the operator-visible record
  * (identifiers and codes, never patient data), timeline events and outcomes.
  */
-import type { Code, InstanceId, Visibility } from '../model/types.ts';
+import type { RecordedMapping } from '../mappings/submission.ts';
+import type { Code, InstanceId, Submission, Visibility } from '../model/types.ts';
 
 export type SubmissionStatus =
   | 'received'
@@ -70,6 +71,10 @@ export interface SubmissionRecord {
   readonly reply?: ReplyChannel;
   /** A replacement the gateway made itself (src/lifecycle): an announcement release or a visibility change. */
   readonly lifecycle?: LifecycleTag;
+  /** The mapping applied at intake (files, versions) and, per document, the facts the feeding rules match on. */
+  readonly mapping?: RecordedMapping;
+  /** The geographic site the deposit's VIHF names (Submission.site); a deletion must name the same. */
+  readonly site?: Submission['site'];
 }
 
 /** What a gateway-made replacement is for; no patient data. */

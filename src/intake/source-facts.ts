@@ -1,9 +1,10 @@
 /**
- * SourceFacts for the dry-run, one reader per input format (the intakes do
- * the same when they apply mappings): each fact with the path of the field
- * it comes from. Facts a format cannot carry (the unit of a FHIR document,
- * the visit class of a CDA...) may be given on the command line; their
- * lineage then says so.
+ * SourceFacts, one reader per input format: each fact with the path of the
+ * field it comes from. The HL7 and FHIR DocumentReference intakes and the
+ * dry run read them the same way before applying a mapping. Facts a format
+ * cannot carry (the unit of a FHIR document, the visit class of a CDA...)
+ * may be given to the dry run on its command line; their lineage then says
+ * so.
  */
 import type { DocumentReference } from '@medplum/fhirtypes';
 import { get, type Hl7Message, one, path } from '../inbound/hl7v2/message.ts';
@@ -12,7 +13,7 @@ import type { MappingResult } from '../mappings/result.ts';
 import { oidToSystem, systemToOid } from '../model/code-systems.ts';
 import type { Author, Code, Submission } from '../model/types.ts';
 
-/** Facts given on the command line / HTTP query. */
+/** Facts given on the dry run's command line / HTTP query. */
 export interface ExtraFacts {
   readonly application?: string;
   readonly facility?: string;

@@ -1,0 +1,78 @@
+/**
+ * The establishment's mapping applied at intake, before the submission is
+ * stored: each document's SourceFacts (./source-facts.ts) select a mapping
+ * of the `mappings/` snapshot in use; its codes go into the submission, and
+ * the record keeps which files and versions were applied and the facts the
+ * feeding rules match on (site, unit, unit specialty, local type). The
+ * worker decides on those facts, whatever the mappings are when it runs.
+ *
+ * The HL7 v2 and FHIR DocumentReference doors map. MHD bundles and XDS
+ * requests carry national metadata already (PDSm binds every code to the
+ * CI-SIS value sets; an XDS source has its own code mapping, `xds.sources`):
+ * their documents keep their codes, and their site is the FINESS of their
+ * author institution.
+ */
+import type { DocumentReference } from '@medplum/fhirtypes';
+import { applyMapping } from '../mappings/apply.ts';
+import type { SourceFacts } from '../mappings/facts.ts';
+import { type Snapshot, selectMapping } from '../mappings/registry.ts';
+import { applyResults, type RecordedMapping } from '../mappings/submission.ts';
+import type { Submission } from '../model/types.ts';
+import { fhirFacts, withMappedType } from './source-facts.ts';
+
+/** The mapping registry (src/mappings/registry.ts), or any holder of a snapshot. */
+export interface MappingSource {
+  readonly current: Snapshot | undefined;
+}
+
+export interface MappedSubmission {
+  readonly submission: Submission;
+  readonly mapping: RecordedMapping;
+}
+
+function mappingOf(snapshot: Snapshot | undefined, facts: SourceFacts | undefined) {
+  if (!snapshot || !facts) return undefined;
+  return selectMapping(snapshot.mappings, {
+    application: facts.application?.value,
+    facility: facts.facility?.value,
+  });
+}
+
+/**
+ * `submission` mapped with the facts of each of its documents (`facts[i]`
+ * for document i; none: the document keeps its codes). Pure.
+ */
+export function mapSubmission(
+  source: MappingSource | undefined,
+  submission: Submission,
+  facts: readonly (SourceFacts | undefined)[],
+): MappedSubmission {
+  const snapshot = source?.current;
+  const results = submission.documents.map((_, i) => {
+    const mapping = mappingOf(snapshot, facts[i]);
+    return mapping && applyMapping(facts[i]!, mapping);
+  });
+  const mapped = applyResults(submission, results);
+  return {
+    submission: mapped.submission,
+    mapping: {
+      ...(snapshot && { snapshot: snapshot.version }),
+      files: mapped.files,
+      documents: mapped.feeding,
+    },
+  };
+}
+
+/**
+ * The DocumentReference with a local type the mapping knows replaced by its
+ * DMP type, so the FHIR translator (which accepts JDV_J66 types only) takes
+ * it; unchanged when the type is national or the mapping does not know it.
+ */
+export function typedDocumentReference(
+  source: MappingSource | undefined,
+  doc: DocumentReference,
+): DocumentReference {
+  const facts = fhirFacts(doc, {});
+  const mapping = mappingOf(source?.current, facts);
+  return mapping ? withMappedType(doc, applyMapping(facts, mapping)) : doc;
+}

@@ -1,0 +1,158 @@
+/**
+ * The running gateway decides with the mapping's facts, as the dry run does:
+ * the example establishment (mappings/chu-demo.yaml and its CME rules) fed
+ * through the real doors, worker and sandbox DMP. Rules keyed on the local
+ * unit, the unit's specialty and the local type fire; the mapped codes reach
+ * the DMP; the record names the mapping file, its version and the facts the
+ * rules matched on.
+ */
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cdaN1 } from '../../fixtures/hl7v2/cda.ts';
+import { freshOid, mdmWithCda, postHl7, submissionOf } from '../hl7v2/support.ts';
+import {
+  freshDocument,
+  idFrom,
+  type SubmissionView,
+  startTestGateway,
+  type TestGateway,
+} from '../support/gateway.ts';
+
+const ENDED = ['deposited', 'skipped', 'rejected', 'failed'];
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway({
+    feeding: { policy: 'rules' },
+    mappings: { dir: resolve(import.meta.dirname, '../../mappings') },
+  });
+});
+afterAll(async () => {
+  await gw?.close();
+});
+
+function ruleIds(view: SubmissionView): (string | undefined)[] {
+  const decisions = (view.decision as { reasons: { ruleId?: string }[] }[] | undefined) ?? [];
+  return decisions.flatMap((d) => d.reasons.map((r) => r.ruleId)).filter((r) => r !== undefined);
+}
+
+/** An MDM^T02 discharge letter written now by `unit` (PV1-3.1); returns its submission once ended. */
+async function fromUnit(unit: string, to: TestGateway = gw): Promise<SubmissionView> {
+  const id = freshOid();
+  const cda = cdaN1({ id, creationTime: new Date().toISOString() });
+  const text = Buffer.from(mdmWithCda(id, { cda })).toString('utf8');
+  const withUnit = text.replace(/PV1\|1\|O\|/, `PV1|1|O|${unit}^^^CHD|`);
+  expect(withUnit).not.toBe(text);
+  const ack = await postHl7(to, new TextEncoder().encode(withUnit));
+  expect(ack.status).toBe(200);
+  const submission = await submissionOf(to, `hl7:DPI-DEMO|CHD:${id}`);
+  expect(submission, 'the message was not stored').toBeDefined();
+  return to.waitFor(submission!, (s) => ENDED.includes(s.status));
+}
+
+/** A FHIR DocumentReference whose type is the hospital's local code `local`. */
+async function localType(local: string): Promise<{ view: SubmissionView; uid: string }> {
+  const doc = freshDocument();
+  doc.type = { coding: [{ system: 'urn:chu-demo:types', code: local }] };
+  const res = await gw.post(doc);
+  expect(res.status, JSON.stringify(res.json)).toBe(202);
+  const view = await gw.waitFor(idFrom(res.location), (s) => ENDED.includes(s.status));
+  return { view, uid: doc.masterIdentifier.value.slice('urn:oid:'.length) };
+}
+
+it('a discharge letter from a psychiatric unit (PV1-3.1 PSY-ADULTE) is skipped by rule X-PSY', async () => {
+  const done = await fromUnit('PSY-ADULTE');
+  expect({ status: done.status, reasons: ruleIds(done) }).toEqual({ status: 'skipped', reasons: ['X-PSY'] });
+  // The record says which mapping decided and on what: the unit, its specialty and its site (CHD-SUD).
+  expect(done.mapping).toMatchObject({
+    snapshot: expect.stringMatching(/^[0-9a-f]{12}$/),
+    files: [{ file: expect.stringMatching(/chu-demo\.yaml$/), version: expect.any(String) }],
+    documents: [{ unit: 'PSY-ADULTE', unitSpecialty: { code: 'SM42' }, site: '999000027' }],
+  });
+});
+
+it('an oncology discharge letter is fed hidden from the patient by the unit rule M-ANNONCE-ONCO', async () => {
+  const done = await fromUnit('ONCO');
+  expect(done.status).toBe('deposited');
+  expect(ruleIds(done)).toEqual(['I-SEJOUR', 'M-ANNONCE-ONCO']);
+  const inDmp = gw.sandbox!.document(done.documents[0]!.uniqueId)!;
+  expect(inDmp.confidentialityCodes.map((c) => c.code)).toContain('INVISIBLE_PATIENT');
+});
+
+it('a cardiology discharge letter is fed as sent (no unit rule applies)', async () => {
+  const done = await fromUnit('CARDIO');
+  expect({ status: done.status, reasons: ruleIds(done) }).toEqual({
+    status: 'deposited',
+    reasons: ['I-SEJOUR'],
+  });
+  const inDmp = gw.sandbox!.document(done.documents[0]!.uniqueId)!;
+  expect(inDmp.confidentialityCodes.map((c) => c.code)).not.toContain('INVISIBLE_PATIENT');
+});
+
+it('a FHIR document of local type BIO-VIH is skipped by the local-type rule X-VIH', async () => {
+  const { view } = await localType('BIO-VIH');
+  expect({ status: view.status, reasons: ruleIds(view) }).toEqual({ status: 'skipped', reasons: ['X-VIH'] });
+  expect(view.mapping?.documents).toEqual([{ site: '999000019', localType: 'BIO-VIH' }]);
+  expect(view.documents[0]!.typeCode.code).toBe('11502-2');
+});
+
+it('a FHIR document of local type CRH reaches the DMP with the mapped type and class', async () => {
+  const { view, uid } = await localType('CRH');
+  expect(view.status).toBe('deposited');
+  const inDmp = gw.sandbox!.document(uid)!;
+  expect([inDmp.typeCode?.code, inDmp.classCode?.code]).toEqual(['34112-3', '10']);
+});
+
+it('a local type the mapping does not know is refused at intake, naming the field', async () => {
+  const doc = freshDocument();
+  doc.type = { coding: [{ system: 'urn:chu-demo:types', code: 'NO-SUCH-TYPE' }] };
+  const res = await gw.post(doc);
+  expect(res.status).toBe(422);
+  expect(JSON.stringify(res.json)).toContain('DocumentReference.type');
+});
+
+describe('each site has its own rules file and deposits under its own structure', () => {
+  let sites: TestGateway;
+  beforeAll(async () => {
+    // The example mapping, and one rules file per site: the main site feeds nothing automatically, the
+    // southern site (where the mapping puts the MDA unit) feeds everything.
+    const dir = mkdtempSync(join(tmpdir(), 'gw-sites-'));
+    copyFileSync(resolve(import.meta.dirname, '../../mappings/chu-demo.yaml'), join(dir, 'chu-demo.yaml'));
+    const rules = (id: string, site: string, action: string) =>
+      `kind: rules\nid: ${id}\nestablishment: CHU\nsites: ['${site}']\ndefault: ${action}\nrules: []\n`;
+    writeFileSync(join(dir, 'rules-nord.yaml'), rules('nord', '999000019', 'skip'));
+    writeFileSync(join(dir, 'rules-sud.yaml'), rules('sud', '999000027', 'feed'));
+    sites = await startTestGateway({ feeding: { policy: 'rules' }, mappings: { dir } });
+  });
+  afterAll(async () => {
+    await sites?.close();
+  });
+
+  it("a document is decided by its site's rules", async () => {
+    const north = await fromUnit('CARDIO', sites);
+    expect({ status: north.status, site: north.mapping?.documents[0]?.site }).toEqual({
+      status: 'skipped',
+      site: '999000019',
+    });
+    const south = await fromUnit('MDA', sites);
+    expect({ status: south.status, site: south.mapping?.documents[0]?.site }).toEqual({
+      status: 'deposited',
+      site: '999000027',
+    });
+    expect(south.decision).toMatchObject([{ rulesVersion: expect.stringMatching(/^rules-sud\.yaml#/) }]);
+  });
+
+  it("the deposit's VIHF names the site's structure, and so does the deletion of the document", async () => {
+    const south = await fromUnit('MDA', sites);
+    const uid = south.documents[0]!.uniqueId;
+    expect(sites.sandbox!.document(uid)!.depositorStructureId).toBe('1999000027');
+    const res = await fetch(`${sites.apiUrl}/api/documents/${uid}`, { method: 'DELETE' });
+    expect(res.status).toBe(202);
+    const deletion = idFrom(res.headers.get('location'));
+    // The sandbox, like the DMP, lets only the depositing structure delete a document.
+    const done = await sites.waitFor(deletion, (s) => ['deleted', 'rejected', 'failed'].includes(s.status));
+    expect(done.status, JSON.stringify(done.outcome)).toBe('deleted');
+    expect(sites.sandbox!.document(uid)!.status).toMatch(/Deleted$/);
+  });
+});
