@@ -18,6 +18,7 @@ import { type BundleParts, readBundleParts } from './bundle-parts.ts';
 import { cdaEntry, checkCdaHeader } from './cda-entry.ts';
 import { type DraftEntry, mintIds, type PredecessorFacts, readDocumentEntry } from './document-entry.ts';
 import { uniqueIdOf } from './fhir-values.ts';
+import { statedIdentityStatus } from './patient.ts';
 import { profileSnapshot, validateStructure } from './profiles.ts';
 import { readSubmissionSet } from './submission-set.ts';
 
@@ -187,7 +188,7 @@ export function bundleToSubmission(input: unknown, ctx: MhdContext): MhdSubmissi
           { ...mapped, document: doc },
           part.binary.bytes,
           source.path,
-          { ...entryCtx, now: ctx.now },
+          { ...entryCtx, now: ctx.now, identityStatus: statedIdentityStatus(part.resource, base, issues) },
           issues,
         );
         patient ??= fromCda.patient;

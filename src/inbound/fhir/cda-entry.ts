@@ -10,7 +10,7 @@
 import { readCdaHeader } from '../../cda/header.ts';
 import { GatewayError, type IssueCollector } from '../../errors/catalogue.ts';
 import type { IdSource } from '../../model/ids.ts';
-import type { Patient } from '../../model/types.ts';
+import type { IdentityStatus, Patient } from '../../model/types.ts';
 import { VISIBILITY_CODE } from '../../model/vocabulary.ts';
 import { cdaToSubmission } from '../cda/cda-document.ts';
 import type { DraftEntry, EntryContext, EntryResult } from './document-entry.ts';
@@ -20,7 +20,7 @@ export function cdaEntry(
   mapped: EntryResult & { document: DraftEntry },
   bytes: Uint8Array,
   binaryPath: string,
-  ctx: EntryContext & { readonly now: Date },
+  ctx: EntryContext & { readonly now: Date; readonly identityStatus?: IdentityStatus },
   issues: IssueCollector,
 ): { document?: DraftEntry; patient?: Patient } {
   const draft = mapped.document;
@@ -33,7 +33,9 @@ export function cdaEntry(
       config: ctx.config,
       ids: UNUSED_IDS,
       now: ctx.now,
-      identityStatus: 'VALI',
+      // The DocumentReference's contained Patient says it; an INS without it is the sender's statement
+      // of a qualified identity, as for every FHIR document (./patient.ts).
+      identityStatus: ctx.identityStatus ?? 'VALI',
       visibility: flags,
       replacesEntryUUID: draft.replaces?.entryUUID,
     });

@@ -90,6 +90,21 @@ function containedPatient(
  * context.sourcePatientInfo"), whose INS, when present, must be the same. `base` is the FHIRPath of the
  * DocumentReference.
  */
+/**
+ * The identity status a contained Patient (subject, else context.sourcePatientInfo) states, when the
+ * document carries one: a ready-made CDA cannot say it, and an identity that is not qualified must not
+ * be sent with its INS (DOMAIN.md §3).
+ */
+export function statedIdentityStatus(
+  doc: DocumentReference,
+  base: string,
+  issues: IssueCollector,
+): IdentityStatus | undefined {
+  const located =
+    containedPatient(doc, doc.subject, base) ?? containedPatient(doc, doc.context?.sourcePatientInfo, base);
+  return located && identityStatus(located.patient.extension, located.path, issues);
+}
+
 export function readSubject(
   doc: DocumentReference,
   base: string,
