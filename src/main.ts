@@ -240,6 +240,12 @@ export async function start(
           config,
           log,
           patients: new PatientFactsStore(redis, config.redis.prefix, patientIndexKey(payloadKey)),
+          td02: new Td02Cache(
+            redis,
+            config.redis.prefix,
+            patientIndexKey(payloadKey),
+            config.feeding.td02CacheSeconds,
+          ),
           acks: new AckMemory(redis, config.redis.prefix, config.hl7.ackTtlSeconds),
           onTerminal: (id: string) => notifyTerminal(notifyQueue, store, config, id),
         };

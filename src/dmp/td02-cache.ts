@@ -13,14 +13,18 @@ export interface Td02Source {
   checkPatient(patient: Patient): Promise<DmpState | { readonly kind: string }>;
 }
 
+/**
+ * The cache, shared by the worker (which asks TD0.2 through `source`) and the HL7 intake (which only
+ * forgets: a process without a source never asks the DMP, and answers `error` to `status`).
+ */
 export class Td02Cache {
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #indexKey: Uint8Array;
   readonly #ttlSeconds: number;
-  readonly #source: Td02Source;
+  readonly #source: Td02Source | undefined;
 
-  constructor(redis: Redis, prefix: string, indexKey: Uint8Array, ttlSeconds: number, source: Td02Source) {
+  constructor(redis: Redis, prefix: string, indexKey: Uint8Array, ttlSeconds: number, source?: Td02Source) {
     this.#redis = redis;
     this.#prefix = prefix;
     this.#indexKey = indexKey;
@@ -28,7 +32,7 @@ export class Td02Cache {
     this.#source = source;
   }
 
-  #key(patient: Patient): string {
+  #key(patient: Pick<Patient, 'ins'>): string {
     const digest = createHmac('sha256', this.#indexKey)
       .update(`td02|${patient.ins.root}|${patient.ins.extension}`)
       .digest('hex');
@@ -40,14 +44,15 @@ export class Td02Cache {
     const key = this.#key(patient);
     const cached = await this.#redis.get(key);
     if (cached === 'active' || cached === 'closed' || cached === 'absent') return cached;
+    if (!this.#source) return 'error';
     const answer = await this.#source.checkPatient(patient);
     if (typeof answer !== 'string') return 'error';
     await this.#redis.set(key, answer, 'EX', this.#ttlSeconds);
     return answer;
   }
 
-  /** Forgets the cached state (e.g. an ADT says the DMP was just created). */
-  async forget(patient: Patient): Promise<void> {
+  /** Forgets the cached state (e.g. an ADT says the DMP was just created or closed). */
+  async forget(patient: Pick<Patient, 'ins'>): Promise<void> {
     await this.#redis.del(this.#key(patient));
   }
 }

@@ -11,6 +11,7 @@
  * byte for byte, and stores nothing twice.
  */
 import type { Config } from '../config/schema.ts';
+import type { Td02Cache } from '../dmp/td02-cache.ts';
 import { GatewayError, type Issue } from '../errors/catalogue.ts';
 import { StoreUnavailable, storeCall } from '../http/store-errors.ts';
 import { readHl7Header } from '../inbound/hl7v2/header.ts';
@@ -41,6 +42,8 @@ export interface Hl7IntakeDeps extends Omit<IntakeDeps, 'config'> {
   readonly config: Config;
   readonly patients: PatientFactsStore;
   readonly acks: AckMemory;
+  /** The TD0.2 cache: an ADT stating another DMP status (PAM-FR ZFA-1) makes the next deposit ask the DMP again. */
+  readonly td02?: Pick<Td02Cache, 'forget'>;
   /** Wakes the notifier for a record created terminal (DESTDMP=N); best effort, the outbox keeps it anyway. */
   readonly onTerminal?: (id: string) => Promise<void>;
 }
@@ -219,7 +222,11 @@ async function store(intake: Hl7Intake, bytes: Uint8Array, deps: Hl7IntakeDeps, 
         });
         return issues;
       }
-      if (Object.keys(known).length > 0) await deps.patients.record(ids, known, now);
+      if (Object.keys(known).length === 0) return issues;
+      const before = facts.ins && (await deps.patients.patientFacts(facts.ins));
+      await deps.patients.record(ids, known, now);
+      if (facts.ins && facts.dmpStatus !== undefined && before?.dmpStatus !== facts.dmpStatus)
+        await deps.td02?.forget({ ins: facts.ins });
       return issues;
     }
     default: {
