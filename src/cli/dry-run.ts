@@ -11,8 +11,10 @@ import type { Config } from '../config/schema.ts';
 import { GatewayError, type Issue } from '../errors/catalogue.ts';
 import { cdaToSubmission } from '../inbound/cda/cda-document.ts';
 import { documentReferenceToSubmission } from '../inbound/fhir/document-reference.ts';
+import { readHl7Header } from '../inbound/hl7v2/header.ts';
 import { parseHl7 } from '../inbound/hl7v2/message.ts';
 import { translateHl7 } from '../inbound/hl7v2/translate.ts';
+import { localTypesOf } from '../intake/mapping.ts';
 import { cdaFacts, type ExtraFacts, fhirFacts, hl7Facts, withMappedType } from '../intake/source-facts.ts';
 import { applyMapping } from '../mappings/apply.ts';
 import type { SourceFacts } from '../mappings/facts.ts';
@@ -142,7 +144,17 @@ function prepare(
       { location: 'ClinicalDocument', facts, submission, mapped, toDmp: true, secretConnection: false },
     ];
   }
-  const intake = translateHl7(bytes, ctx);
+  // The sender's mapping translates local OBX-3 types before the volet's checks, as at the HL7 intake.
+  const header = readHl7Header(bytes);
+  const sender = header && {
+    format: 'hl7v2' as const,
+    application: { value: header.sender.application, path: 'MSH-3.1' },
+    facility: { value: header.sender.facility, path: 'MSH-4.1' },
+  };
+  const intake = translateHl7(bytes, {
+    ...ctx,
+    localTypes: sender && localTypesOf(chooseMapping(sender, options)),
+  });
   if (intake.kind !== 'documents') return [];
   const msg = parseHl7(bytes);
   return intake.documents.map((d) => {
@@ -162,7 +174,7 @@ function prepare(
 
 function evaluate(p: Prepared, options: DryRunOptions, now: Date): DryRunDocument & { rules?: LoadedRules } {
   // The intakes' own mapping step (src/intake/mapping.ts): what the dry run shows is what the gateway does.
-  const mapped = applyResults(p.submission, [p.mapped]);
+  const mapped = applyResults(p.submission, [p.mapped], `1${options.config.establishment.finess}`);
   const { submission } = mapped;
   const document = submission.documents[0]!;
   const feeding = mapped.feeding[0]!;

@@ -73,7 +73,8 @@ export function fhirRoutes(deps: FhirRouteDeps): Router {
     const identity = body.masterIdentifier?.value
       ? `fhir:${submission.documents[0]!.id.root}`
       : `fhir-content:${contentHash}`;
-    const mapped = mapSubmission(deps.mappings, submission, [fhirFacts(body, {}, submission)]);
+    const facts = fhirFacts(body, {}, submission);
+    const mapped = mapSubmission(deps.mappings, submission, [facts], deps.fullConfig.establishment);
     const result = await storeCall(() =>
       acceptSubmission(deps, { source: 'fhir', ...mapped, identity, contentHash }, now),
     );

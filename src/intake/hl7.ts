@@ -35,7 +35,7 @@ import {
   rejectAck,
   unavailableAck,
 } from './hl7-acks.ts';
-import { mapSubmission } from './mapping.ts';
+import { localTypes, mapSubmission } from './mapping.ts';
 import { hl7Facts } from './source-facts.ts';
 
 export interface Hl7IntakeDeps extends Omit<IntakeDeps, 'config'> {
@@ -86,12 +86,14 @@ async function translate(bytes: Uint8Array, deps: Hl7IntakeDeps, now: Date): Pro
   // a resend (after an AR, a lost ACK) mints the same ones, so its document keeps one identity.
   const header = readHl7Header(bytes);
   const seed = header ? `${senderKey(header)}|${header.controlId}` : sha256Hex(bytes);
+  const sender = header && { application: header.sender.application, facility: header.sender.facility };
   const base = {
     config: deps.config,
     get ids() {
       return seededIds(seed);
     },
     now,
+    localTypes: sender && localTypes(deps.mappings, sender),
   };
   let first: Hl7Intake | undefined;
   let failure: unknown;
@@ -165,7 +167,7 @@ async function store(intake: Hl7Intake, bytes: Uint8Array, deps: Hl7IntakeDeps, 
           deps,
           {
             source: 'hl7v2',
-            ...mapSubmission(deps.mappings, withSecretConnection(doc), [facts]),
+            ...mapSubmission(deps.mappings, withSecretConnection(doc), [facts], deps.config.establishment),
             identity: `hl7:${sender}:${uniqueId}`,
             contentHash: documentHash(doc),
             reply: replyOf(deps, intake.header, doc.flags),

@@ -13,9 +13,12 @@
  * author institution.
  */
 import type { DocumentReference } from '@medplum/fhirtypes';
+import type { LocalTypes } from '../inbound/hl7v2/values.ts';
 import { applyMapping } from '../mappings/apply.ts';
+import { resolveTypeCode } from '../mappings/check.ts';
 import type { SourceFacts } from '../mappings/facts.ts';
-import { type Snapshot, selectMapping } from '../mappings/registry.ts';
+import type { LoadedMapping } from '../mappings/load.ts';
+import { type MappingSelector, type Snapshot, selectMapping } from '../mappings/registry.ts';
 import { applyResults, type RecordedMapping } from '../mappings/submission.ts';
 import type { Submission } from '../model/types.ts';
 import { fhirFacts, withMappedType } from './source-facts.ts';
@@ -40,19 +43,21 @@ function mappingOf(snapshot: Snapshot | undefined, facts: SourceFacts | undefine
 
 /**
  * `submission` mapped with the facts of each of its documents (`facts[i]`
- * for document i; none: the document keeps its codes). Pure.
+ * for document i; none: the document keeps its codes); what names the
+ * configured `establishment` by default moves to the mapped site. Pure.
  */
 export function mapSubmission(
   source: MappingSource | undefined,
   submission: Submission,
   facts: readonly (SourceFacts | undefined)[],
+  establishment: { readonly finess: string },
 ): MappedSubmission {
   const snapshot = source?.current;
   const results = submission.documents.map((_, i) => {
     const mapping = mappingOf(snapshot, facts[i]);
     return mapping && applyMapping(facts[i]!, mapping);
   });
-  const mapped = applyResults(submission, results);
+  const mapped = applyResults(submission, results, `1${establishment.finess}`);
   return {
     submission: mapped.submission,
     mapping: {
@@ -61,6 +66,25 @@ export function mapSubmission(
       documents: mapped.feeding,
     },
   };
+}
+
+/** The DMP types `mapping` gives local document types (its `types`). */
+export function localTypesOf(mapping: LoadedMapping | undefined): LocalTypes | undefined {
+  const types = mapping?.data.types;
+  if (!types) return undefined;
+  return (code) => {
+    const entry = Object.hasOwn(types, code) ? types[code] : undefined;
+    return entry && resolveTypeCode(entry.typeCode, entry.system);
+  };
+}
+
+/** The local types of the mapping serving `selector` (an HL7 sender's MSH-3 and MSH-4). */
+export function localTypes(
+  source: MappingSource | undefined,
+  selector: MappingSelector,
+): LocalTypes | undefined {
+  const snapshot = source?.current;
+  return snapshot && localTypesOf(selectMapping(snapshot.mappings, selector));
 }
 
 /**

@@ -7,8 +7,9 @@
  * so.
  */
 import type { DocumentReference } from '@medplum/fhirtypes';
-import { get, type Hl7Message, one, path } from '../inbound/hl7v2/message.ts';
-import type { Sourced, SourceFacts } from '../mappings/facts.ts';
+import { all, componentsOf, get, type Hl7Message, one, path, repetitions } from '../inbound/hl7v2/message.ts';
+import { nationalTypeSystem } from '../inbound/hl7v2/values.ts';
+import type { SourceCode, Sourced, SourceFacts } from '../mappings/facts.ts';
 import type { MappingResult } from '../mappings/result.ts';
 import { oidToSystem, systemToOid } from '../model/code-systems.ts';
 import type { Author, Code, Submission } from '../model/types.ts';
@@ -114,6 +115,15 @@ export function cdaFacts(submission: Submission, values: ExtraFacts): SourceFact
   };
 }
 
+/** OBX-3 of the document OBX at `location` as sent: a national type, or the sender's local one. */
+function obxTypeAsSent(msg: Hl7Message, location: string): SourceCode | undefined {
+  const obx = all(msg, 'OBX').find((s) => `OBX[${s.occurrence}]` === location);
+  const [code = '', label = '', system = ''] = obx ? componentsOf(msg, repetitions(msg, obx, 3)[0]) : [];
+  if (!code) return undefined;
+  const codeSystem = nationalTypeSystem(system) ?? (system || undefined);
+  return { code, ...(codeSystem && { codeSystem }), ...(label && { displayName: label }) };
+}
+
 /** Facts of one document of an HL7 v2 message (`location`: its OBX, e.g. `OBX[1]`). */
 export function hl7Facts(
   msg: Hl7Message,
@@ -134,7 +144,11 @@ export function hl7Facts(
     visitClass: (pv1 && sourced(get(msg, pv1, 2), path(pv1, 2))) ?? fromOptions.visitClass,
     unit: (pv1 && sourced(get(msg, pv1, 3), path(pv1, 3, 1))) ?? fromOptions.unit,
     ...(doc?.content.kind === 'cda' ? headerFacts(submission, `${location}-5 `) : {}),
-    documentType: doc && { value: doc.typeCode, path: `${location}-3.1` },
+    // A wrapped document's type as sent (a local one is the mapping's to translate); a CDA's is its header's.
+    documentType: doc && {
+      value: (doc.content.kind === 'cda' ? undefined : obxTypeAsSent(msg, location)) ?? doc.typeCode,
+      path: `${location}-3.1`,
+    },
     author: authorOf(submission, 'PRT-5 (PRT-4 = SB)'),
   };
 }

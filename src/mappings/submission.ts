@@ -10,8 +10,8 @@
  * header is the truth the DMP compares them with [DOMAIN.md §6]. The
  * submission-set contentTypeCode is mapped for every document kind.
  */
-import type { Code, DocumentEntry, Submission } from '../model/types.ts';
-import type { MappedValues, MappingResult } from './result.ts';
+import type { Author, Code, DocumentEntry, Organisation, Submission } from '../model/types.ts';
+import type { MappedSite, MappedValues, MappingResult } from './result.ts';
 
 /** The facts of one document the feeding rules match on (codes and local keys, never patient data). */
 export interface FeedingFacts {
@@ -38,10 +38,60 @@ export interface Mapped {
   readonly files: readonly { readonly file: string; readonly version: string }[];
 }
 
-function mapDocument(doc: DocumentEntry, values: MappedValues): DocumentEntry {
+/**
+ * The mapping's author and site where the message left the gateway's defaults: what names the configured
+ * establishment (`fallback`, its structure id: the message named no structure of its own) moves to the
+ * mapped site, so the VIHF, the submission set and the document name one site; the gateway's default
+ * system author gives way to the mapping's `authorDefaults.system`, and the message's author to the same
+ * author completed by `authorDefaults` (role, specialty).
+ */
+class SiteMove {
+  readonly #fallback: string | undefined;
+  readonly #site: MappedSite | undefined;
+  readonly #author: Author | undefined;
+
+  constructor(fallback: string | undefined, values: MappedValues | undefined) {
+    this.#fallback = fallback;
+    this.#site = values?.site;
+    this.#author = values?.author;
+  }
+
+  #mappedAuthor(author: Author): Author {
+    const mapped = this.#author;
+    if (!mapped) return author;
+    if (mapped.kind === 'person')
+      return author.kind === 'person' && author.person.id === mapped.person.id ? mapped : author;
+    const gatewayDefault =
+      author.kind === 'system' &&
+      author.organisation.id === this.#fallback &&
+      author.id.startsWith(`${this.#fallback}/`);
+    return gatewayDefault ? mapped : author;
+  }
+
+  organisation(org: Organisation): Organisation {
+    const site = this.#site;
+    return site && org.id === this.#fallback && !org.idSystem
+      ? { id: site.structureId, name: site.name }
+      : org;
+  }
+
+  author(sent: Author): Author {
+    const author = this.#mappedAuthor(sent);
+    const organisation = this.organisation(author.organisation);
+    if (organisation === author.organisation) return author;
+    if (author.kind === 'person') return { ...author, organisation };
+    const own = author.id.startsWith(`${this.#fallback}/`);
+    const id = own ? `${organisation.id}${author.id.slice(this.#fallback!.length)}` : author.id;
+    return { ...author, id, organisation };
+  }
+}
+
+function mapDocument(doc: DocumentEntry, values: MappedValues, move: SiteMove): DocumentEntry {
   if (doc.content.kind === 'cda') return doc;
   return {
     ...doc,
+    authors: doc.authors.map((a) => move.author(a)),
+    custodian: move.organisation(doc.custodian),
     ...(values.typeCode && values.classCode
       ? { typeCode: values.typeCode, classCode: values.classCode }
       : {}),
@@ -72,23 +122,28 @@ export function feedingFactsOf(values: MappedValues | undefined, doc: DocumentEn
 /**
  * `submission` with the mapped codes of `results[i]` put into its document i
  * (absent values leave the submission's own); the first result also gives
- * the submission-set contentTypeCode and the site of the VIHF.
+ * the submission-set contentTypeCode and the site of the VIHF. Authors and
+ * custodians naming `establishment` (the configured structure id `1<FINESS>`,
+ * the default when the message names none) are moved to the mapped site.
  */
 export function applyResults(
   submission: Submission,
   results: readonly (MappingResult | undefined)[],
+  establishment?: string,
 ): Mapped {
   const contentType = results[0]?.values.contentTypeCode;
   const vihf = results[0]?.values.vihf;
   const documents = submission.documents.map((doc, i) => {
     const values = results[i]?.values;
-    return values ? mapDocument(doc, values) : doc;
+    return values ? mapDocument(doc, values, new SiteMove(establishment, values)) : doc;
   });
+  const author = new SiteMove(establishment, results[0]?.values).author(submission.author);
   const files = new Map<string, string>();
   for (const r of results) if (r) files.set(r.mapping.file, r.mapping.version);
   return {
     submission: {
       ...submission,
+      author,
       ...(contentType ? { contentTypeCode: contentType } : {}),
       ...(vihf ? { site: { structureId: vihf.structureId, secteurActivite: vihf.secteurActivite } } : {}),
       documents,

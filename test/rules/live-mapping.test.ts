@@ -10,8 +10,10 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TINY_PDF } from '../../fixtures/cda/sample.ts';
 import { cdaN1 } from '../../fixtures/hl7v2/cda.ts';
-import { freshOid, mdmWithCda, postHl7, submissionOf } from '../hl7v2/support.ts';
+import { bytes, ed, message } from '../../fixtures/hl7v2/messages.ts';
+import { freshOid, mdmWithCda, postHl7, readAck, submissionOf } from '../hl7v2/support.ts';
 import {
   freshDocument,
   idFrom,
@@ -110,6 +112,47 @@ it('a local type the mapping does not know is refused at intake, naming the fiel
   const res = await gw.post(doc);
   expect(res.status).toBe(422);
   expect(JSON.stringify(res.json)).toContain('DocumentReference.type');
+});
+
+describe("HL7 local document types (OBX-3 in the sender's own coding system)", () => {
+  /** An MDM^T02 wrapping a PDF whose OBX-3 is `type`; its ACK and, when stored, its ended submission. */
+  async function pdfOfType(type: string) {
+    const id = freshOid();
+    const pdf = { ed: ed(TINY_PDF, 'application', 'pdf'), type };
+    const msg = message({ type: 'MDM', controlId: `LT-${id.slice(-10)}`, txa12: id, documents: [pdf] });
+    const res = await postHl7(gw, bytes(msg));
+    const ack = readAck(res.body);
+    const submission = await submissionOf(gw, `hl7:DPI-DEMO|CHD:${id}`);
+    const view = submission ? await gw.waitFor(submission, (s) => ENDED.includes(s.status)) : undefined;
+    return { ack, view, id };
+  }
+
+  it('an HIV serology coded BIO-VIH is translated by the mapping and skipped by rule X-VIH', async () => {
+    const { ack, view } = await pdfOfType('BIO-VIH^Sérologie VIH^L');
+    expect(ack.code).toBe('AA');
+    expect({ status: view?.status, reasons: view && ruleIds(view) }).toEqual({
+      status: 'skipped',
+      reasons: ['X-VIH'],
+    });
+    expect(view?.documents[0]?.typeCode.code).toBe('11502-2');
+    expect(view?.mapping?.documents[0]).toMatchObject({ localType: 'BIO-VIH' });
+  });
+
+  it('an operative report coded CRO reaches the DMP as 34874-8', async () => {
+    const { ack, view, id } = await pdfOfType('CRO^CR opératoire^L');
+    expect(ack.code).toBe('AA');
+    expect(view?.status).toBe('deposited');
+    expect(gw.sandbox!.document(id)?.typeCode?.code).toBe('34874-8');
+  });
+
+  it('a local type the mapping does not know is refused (AE) at OBX-3.3, nothing stored', async () => {
+    const { ack, view } = await pdfOfType('NOPE^Inconnu^L');
+    expect({ code: ack.code, errors: ack.errors, stored: view !== undefined }).toEqual({
+      code: 'AE',
+      errors: ['OBX^1^3^1^3 103'],
+      stored: false,
+    });
+  });
 });
 
 describe('each site has its own rules file and deposits under its own structure', () => {

@@ -21,7 +21,7 @@ import { readPid } from './pid.ts';
 import { readSender } from './prt.ts';
 import { type Action, readAction } from './trigger.ts';
 import type { Hl7Document, Hl7Header, Hl7Intake } from './types.ts';
-import { checkPlain, typeCode } from './values.ts';
+import { checkPlain, type LocalTypes, typeCode } from './values.ts';
 
 export interface TranslateContext {
   readonly config: Pick<Config, 'establishment' | 'software' | 'ids'>;
@@ -29,6 +29,8 @@ export interface TranslateContext {
   readonly now: Date;
   /** Facts about documents the gateway deposited, to number a new version of an unstructured document. */
   readonly predecessor?: PredecessorLookup;
+  /** The establishment's mapping of local document types (OBX-3 in the sender's own coding system). */
+  readonly localTypes?: LocalTypes;
 }
 
 /** What MDM (TXA) or ORU (OBR) says about the document(s), beyond the OBX. */
@@ -51,21 +53,33 @@ export function contentTypeOf(msg: Hl7Message, issues: IssueCollector): Code {
   return { code: PATIENT_CLASS_CONTENT_TYPE[patientClass] ?? '97', codeSystem: OID.contentType };
 }
 
-/** OBX-3 as a type code; OBR-4 must name the same type ("OBX-3 = OBR-4"). */
-function obxType(msg: Hl7Message, obx: Segment, issues: IssueCollector): Code | undefined {
-  const code = typeCode(componentsOf(msg, repetitions(msg, obx, 3)[0]), path(obx, 3), issues);
+/** OBX-3 as a type code (a local one through the mapping); OBR-4 must name the same type ("OBX-3 = OBR-4"). */
+function obxType(
+  msg: Hl7Message,
+  obx: Segment,
+  issues: IssueCollector,
+  localTypes?: LocalTypes,
+): Code | undefined {
+  const parts = componentsOf(msg, repetitions(msg, obx, 3)[0]);
+  const code = typeCode(parts, path(obx, 3), issues, true, localTypes);
   const obr = one(msg, 'OBR');
   const ordered = get(msg, obr, 4);
-  if (code && obr && ordered && ordered !== code.code) {
+  if (code && obr && ordered && ordered !== parts[0]) {
     issues.add('INVALID_INPUT', path(obr, 4, 1), 'the document type differs from OBX-3');
   }
   return code;
 }
 
 /** Collects the problems of a document OBX when the rest of the message already failed. */
-function checkAlone(msg: Hl7Message, obx: Segment, header: boolean, issues: IssueCollector): void {
+function checkAlone(
+  msg: Hl7Message,
+  obx: Segment,
+  header: boolean,
+  ctx: TranslateContext,
+  issues: IssueCollector,
+): void {
   const content = readDocumentContent(msg, obx, issues);
-  obxType(msg, obx, issues);
+  obxType(msg, obx, issues, ctx.localTypes);
   if (header && content?.kind === 'cda') readCarriedHeader(content.bytes, obx, issues);
 }
 
@@ -86,7 +100,7 @@ function entryOf(
   issues: IssueCollector,
 ): DocumentEntry | undefined {
   const content = readDocumentContent(msg, obx, issues);
-  const type = obxType(msg, obx, issues);
+  const type = obxType(msg, obx, issues, ctx.localTypes);
   if (!content) return undefined;
   const { visibility } = common.meta;
   if (content.kind === 'cda') {
@@ -168,7 +182,7 @@ export function translateDocuments(
   const contentTypeCode = contentTypeOf(msg, issues);
   const kept = documents.slice(0, maxDocuments);
   if (!pid.patient || !pid.segment || !author || !action) {
-    for (const obx of kept) checkAlone(msg, obx, action !== 'delete', issues);
+    for (const obx of kept) checkAlone(msg, obx, action !== 'delete', ctx, issues);
     return undefined;
   }
   const common: Common = { patient: pid.patient, pidSegment: pid.segment, author, meta, action };

@@ -30,11 +30,20 @@ const TYPE_CODE_SYSTEMS: Readonly<Record<string, string>> = {
 };
 
 /** A document type code from a CE/CWE (`code^label^system`); issues at `path` (components `.1`, `.3`). */
+/** The DMP type the establishment's mapping gives a local document type, if it knows the code. */
+export type LocalTypes = (code: string) => Code | undefined;
+
+/** The national code system of an HL7 document type coding system (LN, TRE_A05 or their OIDs), if it is one. */
+export function nationalTypeSystem(system: string): string | undefined {
+  return TYPE_CODE_SYSTEMS[system.toUpperCase()] ?? TYPE_CODE_SYSTEMS[system];
+}
+
 export function typeCode(
   parts: readonly string[],
   path: string,
   issues: IssueCollector,
   required = true,
+  localTypes?: LocalTypes,
 ): Code | undefined {
   const [code = '', label = '', system = ''] = parts;
   if (!code) {
@@ -45,9 +54,17 @@ export function typeCode(
     issues.add('HL7_DATA_TYPE', `${path}.1`, 'a document type code holds letters, digits and . _ - / only');
     return undefined;
   }
-  const codeSystem = TYPE_CODE_SYSTEMS[system.toUpperCase()] ?? TYPE_CODE_SYSTEMS[system];
+  const codeSystem = nationalTypeSystem(system);
   if (!codeSystem) {
-    issues.add('HL7_TABLE_VALUE', `${path}.3`, 'the coding system must be LN (LOINC) or TRE_A05');
+    const mapped = localTypes?.(code);
+    if (mapped) return mapped;
+    issues.add(
+      'HL7_TABLE_VALUE',
+      `${path}.3`,
+      localTypes
+        ? `the coding system must be LN (LOINC) or TRE_A05, or the type a local code the mapping knows (${code} is not in its types)`
+        : 'the coding system must be LN (LOINC) or TRE_A05',
+    );
     return undefined;
   }
   if (label && !checkPlain(label, `${path}.2`, 'the document label', issues)) return undefined;
