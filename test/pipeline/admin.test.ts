@@ -5,15 +5,15 @@
  */
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FIXTURE, startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { EXAMPLE_MAPPINGS, FIXTURE, startTestGateway, type TestGateway } from '../support/gateway.ts';
 
 let gw: TestGateway;
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mappings-'));
-  cpSync(resolve(import.meta.dirname, '../../mappings'), dir, { recursive: true });
+  cpSync(EXAMPLE_MAPPINGS, dir, { recursive: true });
   gw = await startTestGateway({ mappings: { dir } }, ['api']);
 });
 afterAll(async () => {

@@ -5,20 +5,16 @@
  * hold as a delayed job; every decision stored with its rule and CME
  * reference, and nothing sent to the DMP when the decision says so.
  */
-import { resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PatientFactsStore, patientIndexKey } from '../../src/patients/facts.ts';
 import { loadPayloadKey } from '../../src/store/crypto.ts';
-import { freshDocument, idFrom, startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { freshDocument, idFrom, startExampleGateway, type TestGateway } from '../support/gateway.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({
-    feeding: { policy: 'rules' },
-    mappings: { dir: resolve(import.meta.dirname, '../../mappings') },
-  });
+  gw = await startExampleGateway();
 });
 afterAll(async () => {
   await gw?.close();

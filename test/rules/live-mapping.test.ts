@@ -8,16 +8,18 @@
  */
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_PDF } from '../../fixtures/cda/sample.ts';
 import { cdaN1 } from '../../fixtures/hl7v2/cda.ts';
 import { bytes, ed, message } from '../../fixtures/hl7v2/messages.ts';
 import { freshOid, mdmWithCda, postHl7, readAck, submissionOf } from '../hl7v2/support.ts';
 import {
+  EXAMPLE_MAPPINGS,
   freshDocument,
   idFrom,
   type SubmissionView,
+  startExampleGateway,
   startTestGateway,
   type TestGateway,
 } from '../support/gateway.ts';
@@ -25,10 +27,7 @@ import {
 const ENDED = ['deposited', 'skipped', 'rejected', 'failed'];
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({
-    feeding: { policy: 'rules' },
-    mappings: { dir: resolve(import.meta.dirname, '../../mappings') },
-  });
+  gw = await startExampleGateway();
 });
 afterAll(async () => {
   await gw?.close();
@@ -161,7 +160,7 @@ describe('each site has its own rules file and deposits under its own structure'
     // The example mapping, and one rules file per site: the main site feeds nothing automatically, the
     // southern site (where the mapping puts the MDA unit) feeds everything.
     const dir = mkdtempSync(join(tmpdir(), 'gw-sites-'));
-    copyFileSync(resolve(import.meta.dirname, '../../mappings/chu-demo.yaml'), join(dir, 'chu-demo.yaml'));
+    copyFileSync(join(EXAMPLE_MAPPINGS, 'chu-demo.yaml'), join(dir, 'chu-demo.yaml'));
     const rules = (id: string, site: string, action: string) =>
       `kind: rules\nid: ${id}\nestablishment: CHU\nsites: ['${site}']\ndefault: ${action}\nrules: []\n`;
     writeFileSync(join(dir, 'rules-nord.yaml'), rules('nord', '999000019', 'skip'));

@@ -6,7 +6,7 @@
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import pino from 'pino';
 import { parseConfig } from '../../src/config/load.ts';
@@ -132,4 +132,12 @@ export async function startTestGateway(
 export function idFrom(location: string | null): string {
   if (!location) throw new Error('no Location header');
   return location.split('/').pop()!;
+}
+
+/** The example establishment's folder (mappings/chu-demo.yaml and its CME rules). */
+export const EXAMPLE_MAPPINGS = resolve(import.meta.dirname, '../../mappings');
+
+/** A gateway running the example establishment's mapping and CME feeding rules (as `npm start`). */
+export function startExampleGateway(): Promise<TestGateway> {
+  return startTestGateway({ feeding: { policy: 'rules' }, mappings: { dir: EXAMPLE_MAPPINGS } });
 }
