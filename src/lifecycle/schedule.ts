@@ -21,6 +21,7 @@ import type {
   Source,
   SubmissionStore,
 } from '../store/records.ts';
+import { waitOnChain } from './chain.ts';
 import type { LifecycleFacts } from './facts.ts';
 import { needsSender, replacementSubmission } from './replacement.ts';
 
@@ -84,7 +85,7 @@ export async function createReplacement(
   };
   const result = await deps.store.create(record, submission, now);
   if (result.kind !== 'created') return result;
-  if (request.tag.kind === 'release') await deps.facts.addWaiter(`event:${ANNOUNCEMENT}`, uniqueId, id);
+  if (request.tag.kind === 'release') await waitOnChain(deps, `event:${ANNOUNCEMENT}`, uniqueId, id);
   await deps.store.appendEvent(request.originalId, {
     type: 'scheduled',
     detail:
