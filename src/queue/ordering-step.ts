@@ -4,8 +4,9 @@
  * overtakes its predecessor. Known locally and not deposited yet → the job
  * parks (registered as a waiter, woken when the predecessor settles, and
  * re-checked every {@link RECHECK_MS}); the predecessor ended without reaching
- * the DMP → volet error 900 (version chain broken). Unknown locally → ITI-18
- * by uniqueId gives its entryUUID; absent → 900.
+ * the DMP → volet error 900 (version chain broken). Unknown locally, or
+ * failed after a request that may have landed → ITI-18 by uniqueId gives its
+ * entryUUID; absent → 900.
  *
  * One successor per deposited document: the first submission about to send
  * a new version (or a deletion) of it takes its successor slot. A sender's
@@ -15,6 +16,7 @@
  * that finds another successor in the DMP is cancelled (superseded).
  */
 
+import { neverReachedDmp } from '../lifecycle/refusal.ts';
 import { needsSender } from '../lifecycle/replacement.ts';
 import type { DocumentEntry, Submission } from '../model/types.ts';
 import { STATUS } from '../model/vocabulary.ts';
@@ -70,7 +72,8 @@ async function predecessorEntry(
     const entry = local.record.documents.find((d) => d.uniqueId === uid)?.entryUUID;
     if (entry) return entry;
   }
-  if (local && local.status !== 'deposited')
+  // A deposit that failed after a request that may have landed: only the DMP knows (ITI-18 below).
+  if (local && local.status !== 'deposited' && neverReachedDmp(local))
     return chainBroken(id, attempt, deps, `the document was not deposited (${local.status})`, uid);
   const found = await deps.dmp.findByUniqueId(patient, uid);
   if (found.outcome.kind !== 'success')
