@@ -97,9 +97,8 @@ async function predecessorEntry(
  * A rival still on its way (not terminal) is waited for, by everyone, the gateway's own replacements
  * included: it may still end without reaching the DMP, and then the slot is free again. A gateway-made
  * replacement (a release, a visibility change) gives way only to a rival that reached the DMP: that new
- * version carries its own visibility (and its own release while it is hidden), so nothing is lost. Had
- * the release given way to a version still in flight that then failed, the document would have stayed
- * hidden from the patient past its release.
+ * version carries its own visibility (and its own release while it is hidden). Giving way to a version
+ * still in flight would leave the document hidden past its release if that version then failed.
  */
 async function takeOver(
   id: string,
