@@ -55,7 +55,7 @@ export interface ReplacementRequest {
   readonly original: Submission;
   readonly entryUUID: string;
   readonly visibility: Visibility;
-  /** Idempotency key and content fingerprint; default: one release per document. */
+  /** Idempotency key and content fingerprint; default: one release per document, one change per flags. */
   readonly identity?: { readonly key: string; readonly contentHash: string };
   /**
    * Take the document's successor slot (src/lifecycle/facts.ts) as soon as the replacement is stored,
@@ -103,7 +103,11 @@ export async function createReplacement(
     now,
   });
   if (!submission) return undefined;
-  const key = request.identity?.key ?? `release:${uniqueId}`;
+  const key =
+    request.identity?.key ??
+    (request.tag.kind === 'release'
+      ? `release:${uniqueId}`
+      : `visibility:${uniqueId}:${flagsKey(request.visibility)}`);
   const contentHash = request.identity?.contentHash ?? sha256Hex(key);
   const id = deps.ids.uuid();
   const record = {
