@@ -10,7 +10,9 @@
  *   INVISIBLE_REPRESENTANTS_LEGAUX (202, Location of the replacement).
  * - `POST /api/submissions/{id}/visibility` `{ "flags": [TRE_A07 codes],
  *   "documentUniqueId"? }`: the complete new set of flags of a deposited
- *   document → a replacement (202), or 200 `unchanged`.
+ *   document → a replacement (202), or 200 `unchanged`; 409 when another
+ *   change, a newer version or a deletion of the document came first (an
+ *   accepted change is never superseded afterwards).
  * Shows identifiers, codes and outcomes only.
  */
 import { type Request, type Response, Router } from 'express';

@@ -6,14 +6,20 @@
  * deposit (INVISIBLE_REPRESENTANTS_LEGAUX added). Only the current version
  * of a document the gateway can re-wrap (N1) can be changed here; a
  * ready-made CDA needs its sender.
+ *
+ * One change of a document version at a time: the change takes the
+ * document's successor slot when it is accepted, so two changes asked at
+ * once (or a change and the sender's new version) cannot both be accepted
+ * and one then silently superseded. The loser is answered 409; the one
+ * accepted is carried out, and a later version follows it.
  */
 import type { Visibility } from '../model/types.ts';
 import { sameVisibility } from '../policy/visibility.ts';
 import { isMinorAt } from '../rules/age.ts';
-import type { CreateResult } from '../store/records.ts';
+import { sha256Hex } from '../store/identity.ts';
 import { ENDED_UNSENT, type Refusal, refuse } from './refusal.ts';
 import { NEEDS_SENDER, needsSender } from './replacement.ts';
-import { createReplacement, type LifecycleDeps } from './schedule.ts';
+import { createReplacement, flagsKey, type LifecycleDeps } from './schedule.ts';
 
 export type ChangeResult =
   | { readonly kind: 'created' | 'duplicate'; readonly id: string }
@@ -66,7 +72,7 @@ export async function changeVisibility(
   const current = stored.sent?.find((s) => s.uniqueId === uid)?.flags ?? doc.visibility;
   const flags = request.flags(current);
   if (sameVisibility(current, flags)) return { kind: 'unchanged', flags };
-  const result: CreateResult | undefined = await createReplacement(
+  const result = await createReplacement(
     deps,
     {
       tag: { kind: 'visibility', replaces: uid },
@@ -75,11 +81,23 @@ export async function changeVisibility(
       original,
       entryUUID: entry.entryUUID,
       visibility: flags,
+      // One change per document version; the same flags asked again are the same change, unless the
+      // version that held the document meanwhile ended (a new change is then made after it).
+      identity: { key: `visibility:${uid}`, contentHash: sha256Hex(`${flagsKey(flags)}|${next ?? ''}`) },
+      takeOverNow: true,
     },
     now,
   );
   if (!result) return refuse(404, 'no such document in this submission');
   if (result.kind === 'conflict')
-    return refuse(409, `the same change is already under way: submission ${result.id}`);
+    return refuse(409, `another change of this document is under way: submission ${result.id}`);
+  if (result.kind === 'taken')
+    return refuse(409, `a newer version or a deletion of the document exists: submission ${result.by}`);
+  if (result.kind === 'duplicate') {
+    // The same change asked twice at once, when the first lost the document to another version.
+    const earlier = await deps.store.get(result.id);
+    if (earlier?.status === 'cancelled')
+      return refuse(409, `the change was not made: ${earlier.outcome?.reason}`);
+  }
   return { kind: result.kind, id: result.id };
 }

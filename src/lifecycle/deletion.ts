@@ -4,12 +4,14 @@
  * document this gateway deposited (or is depositing: the deletion then
  * waits behind it). The patient and the update's author and activity come
  * from the stored deposit, so nothing about the patient travels in the
- * request. Idempotent: one deletion per document.
+ * request. Idempotent: one deletion per document. A deposit that ended
+ * `failed` after a request that may have landed is deleted too: the worker
+ * looks the document up by ITI-18 (absent: volet error 900).
  */
 import { acceptSubmission, type IntakeDeps } from '../intake/accept.ts';
 import type { Deletion } from '../model/types.ts';
 import { sha256Hex } from '../store/identity.ts';
-import { ENDED_UNSENT, type Refusal, refuse } from './refusal.ts';
+import { neverReachedDmp, type Refusal, refuse } from './refusal.ts';
 
 export async function requestDeletion(
   deps: IntakeDeps,
@@ -20,7 +22,8 @@ export async function requestDeletion(
   const stored = owner ? await deps.store.get(owner) : undefined;
   if (!owner || !stored || stored.record.kind !== 'deposit')
     return refuse(404, 'no document with this uniqueId was deposited through this gateway');
-  if (ENDED_UNSENT.has(stored.status))
+  // A failed deposit whose last request went unanswered may be in the DMP: the deletion looks it up.
+  if (neverReachedDmp(stored))
     return refuse(409, `the document never reached the DMP (${stored.status}): nothing to delete`);
   const original = await deps.store.payload(owner);
   if (!original || 'kind' in original)

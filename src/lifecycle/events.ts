@@ -4,8 +4,11 @@
  * now, a document not sent yet goes without the flag), or an event a CME
  * rule waits for (`hold.untilEvent`, e.g. `rcp-validated`). The event is
  * kept (a document arriving later sees it), shown on the document's
- * timeline, and the held submissions waiting for it are promoted.
+ * timeline, and the held submissions waiting for it are promoted. It counts
+ * for every version of the document (./chain.ts): kept, and its waiters
+ * woken, on the named version and each earlier one.
  */
+import { earlierVersions } from './chain.ts';
 import type { LifecycleDeps } from './schedule.ts';
 import { wakeWaiters } from './wake.ts';
 
@@ -28,13 +31,16 @@ export async function receiveEvent(
   event: DocumentEvent,
   now = new Date(),
 ): Promise<EventResult> {
-  await deps.facts.recordEvent(event.type, event.documentUniqueId, now);
+  const versions = await earlierVersions(deps.store, event.documentUniqueId);
+  for (const uid of versions) await deps.facts.recordEvent(event.type, uid, now);
   const owner = await deps.store.byDocumentUniqueId(event.documentUniqueId);
   if (owner) await deps.store.appendEvent(owner, { type: 'event', detail: `${event.type} received` }, now);
-  const released = await wakeWaiters(deps, `event:${event.type}`, event.documentUniqueId);
+  const released = new Set<string>();
+  for (const uid of versions)
+    for (const id of await wakeWaiters(deps, `event:${event.type}`, uid)) released.add(id);
   deps.log.info(
-    { event: event.type, known: owner !== undefined, released: released.length },
+    { event: event.type, known: owner !== undefined, versions: versions.length, released: released.size },
     'event received',
   );
-  return { known: owner !== undefined, released };
+  return { known: owner !== undefined, released: [...released] };
 }

@@ -14,5 +14,16 @@ export function refuse(status: Refusal['status'], error: string, code?: string):
 /** Statuses of a record not yet sent, whose job waits (queued, held, backoff). */
 export const PENDING = ['received', 'queued', 'held', 'retrying'] as const;
 
-/** Statuses whose record never reached the DMP and never will. */
+/** Statuses whose record never reached the DMP and never will (but see {@link neverReachedDmp}). */
 export const ENDED_UNSENT: ReadonlySet<string> = new Set(['rejected', 'failed', 'cancelled', 'skipped']);
+
+/**
+ * The record ended without reaching the DMP for sure: a `failed` deposit whose last request went
+ * unanswered (may have landed) is not, only ITI-18 can tell.
+ */
+export function neverReachedDmp(stored: {
+  readonly status: string;
+  readonly mayHaveLanded: boolean;
+}): boolean {
+  return ENDED_UNSENT.has(stored.status) && !(stored.status === 'failed' && stored.mayHaveLanded);
+}

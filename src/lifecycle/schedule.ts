@@ -21,6 +21,7 @@ import type {
   Source,
   SubmissionStore,
 } from '../store/records.ts';
+import { waitOnChain } from './chain.ts';
 import type { LifecycleFacts } from './facts.ts';
 import { needsSender, replacementSubmission } from './replacement.ts';
 
@@ -40,7 +41,7 @@ export interface LifecycleDeps extends LifecyclePorts {
 /** The announcement event (`POST /api/events {type: "announcement"}`) that lifts INVISIBLE_PATIENT. */
 export const ANNOUNCEMENT = 'announcement';
 
-function flagsKey(v: Visibility): string {
+export function flagsKey(v: Visibility): string {
   return [v.hiddenFromPatient, v.hiddenFromLegalRepresentatives, v.maskedFromProfessionals]
     .map((f) => (f ? '1' : '0'))
     .join('');
@@ -54,6 +55,35 @@ export interface ReplacementRequest {
   readonly original: Submission;
   readonly entryUUID: string;
   readonly visibility: Visibility;
+  /** Idempotency key and content fingerprint; default: one release per document, one change per flags. */
+  readonly identity?: { readonly key: string; readonly contentHash: string };
+  /**
+   * Take the document's successor slot (src/lifecycle/facts.ts) as soon as the replacement is stored,
+   * before it is queued: an operator's change is then either carried out or refused at once, never
+   * accepted and later superseded by another version that went first.
+   */
+  readonly takeOverNow?: boolean;
+}
+
+/** Another version (or a deletion) of the document took it over first: the replacement was not queued. */
+export interface TakenResult {
+  readonly kind: 'taken';
+  /** The replacement, stored and ended `cancelled`. */
+  readonly id: string;
+  /** The submission holding the document's successor slot. */
+  readonly by: string;
+}
+
+/** Ends a replacement that could not take the document over; it was never queued. */
+async function notTaken(deps: LifecycleDeps, id: string, by: string, now: Date): Promise<TakenResult> {
+  const reason = `superseded: submission ${by} took over the document first`;
+  await deps.store.transition(
+    id,
+    'cancelled',
+    { type: 'cancelled', outcome: reason },
+    { outcome: { reason }, now },
+  );
+  return { kind: 'taken', id, by };
 }
 
 /** Stores and queues a replacement; undefined when the document is not in the original submission. */
@@ -61,7 +91,7 @@ export async function createReplacement(
   deps: LifecycleDeps,
   request: ReplacementRequest,
   now = new Date(),
-): Promise<CreateResult | undefined> {
+): Promise<CreateResult | TakenResult | undefined> {
   const uniqueId = request.tag.replaces;
   const submission = replacementSubmission({
     original: request.original,
@@ -73,18 +103,24 @@ export async function createReplacement(
     now,
   });
   if (!submission) return undefined;
-  const identity =
-    request.tag.kind === 'release'
+  const key =
+    request.identity?.key ??
+    (request.tag.kind === 'release'
       ? `release:${uniqueId}`
-      : `visibility:${uniqueId}:${flagsKey(request.visibility)}`;
+      : `visibility:${uniqueId}:${flagsKey(request.visibility)}`);
+  const contentHash = request.identity?.contentHash ?? sha256Hex(key);
   const id = deps.ids.uuid();
   const record = {
-    ...recordOf(id, request.source, submission, identity, sha256Hex(identity), now),
+    ...recordOf(id, request.source, submission, key, contentHash, now),
     lifecycle: request.tag,
   };
   const result = await deps.store.create(record, submission, now);
   if (result.kind !== 'created') return result;
-  if (request.tag.kind === 'release') await deps.facts.addWaiter(`event:${ANNOUNCEMENT}`, uniqueId, id);
+  if (request.takeOverNow) {
+    const claim = await deps.facts.claimSuccessor(uniqueId, id);
+    if (!claim.ok) return notTaken(deps, id, claim.by, now);
+  }
+  if (request.tag.kind === 'release') await waitOnChain(deps, `event:${ANNOUNCEMENT}`, uniqueId, id);
   await deps.store.appendEvent(request.originalId, {
     type: 'scheduled',
     detail:

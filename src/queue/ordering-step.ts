@@ -4,17 +4,19 @@
  * overtakes its predecessor. Known locally and not deposited yet → the job
  * parks (registered as a waiter, woken when the predecessor settles, and
  * re-checked every {@link RECHECK_MS}); the predecessor ended without reaching
- * the DMP → volet error 900 (version chain broken). Unknown locally → ITI-18
- * by uniqueId gives its entryUUID; absent → 900.
+ * the DMP → volet error 900 (version chain broken). Unknown locally, or
+ * failed after a request that may have landed → ITI-18 by uniqueId gives its
+ * entryUUID; absent → 900.
  *
  * One successor per deposited document: the first submission about to send
  * a new version (or a deletion) of it takes its successor slot. A sender's
  * unstructured new version that finds the gateway's own replacement there
  * (an announcement release) follows it: it replaces that version instead.
- * A gateway-made replacement that finds another successor is cancelled
- * (superseded).
+ * A successor still on its way is waited for; a gateway-made replacement
+ * that finds another successor in the DMP is cancelled (superseded).
  */
 
+import { neverReachedDmp } from '../lifecycle/refusal.ts';
 import { needsSender } from '../lifecycle/replacement.ts';
 import type { DocumentEntry, Submission } from '../model/types.ts';
 import { STATUS } from '../model/vocabulary.ts';
@@ -35,7 +37,7 @@ function chainBroken(id: string, attempt: Attempt, deps: ProcessorDeps, text: st
   ]);
 }
 
-/** Ends a gateway-made replacement that another version or a deletion superseded. */
+/** Ends a gateway-made replacement that another version or a deletion, already in the DMP, superseded. */
 async function cancelSuperseded(id: string, attempt: Attempt, deps: ProcessorDeps, by: string) {
   const reason = `superseded: submission ${by} took over the document first`;
   await deps.store.transition(
@@ -70,7 +72,8 @@ async function predecessorEntry(
     const entry = local.record.documents.find((d) => d.uniqueId === uid)?.entryUUID;
     if (entry) return entry;
   }
-  if (local && local.status !== 'deposited')
+  // A deposit that failed after a request that may have landed: only the DMP knows (ITI-18 below).
+  if (local && local.status !== 'deposited' && neverReachedDmp(local))
     return chainBroken(id, attempt, deps, `the document was not deposited (${local.status})`, uid);
   const found = await deps.dmp.findByUniqueId(patient, uid);
   if (found.outcome.kind !== 'success')
@@ -90,6 +93,12 @@ async function predecessorEntry(
 /**
  * Takes the successor slot of `uid`; answers the uniqueId finally replaced (the gateway's own later
  * version when `follow` allows it), or ends the submission.
+ *
+ * A rival still on its way (not terminal) is waited for, by everyone, the gateway's own replacements
+ * included: it may still end without reaching the DMP, and then the slot is free again. A gateway-made
+ * replacement (a release, a visibility change) gives way only to a rival that reached the DMP: that new
+ * version carries its own visibility (and its own release while it is hidden). Giving way to a version
+ * still in flight would leave the document hidden past its release if that version then failed.
  */
 async function takeOver(
   id: string,
@@ -104,12 +113,15 @@ async function takeOver(
   for (let hops = 0; hops < 16; hops++) {
     const claim = await facts.claimSuccessor(target.uid, id);
     if (claim.ok) return { kind: 'go', value: target };
-    if (stored.record.lifecycle) return cancelSuperseded(id, attempt, deps, claim.by);
-    const rival = await deps.store.get(claim.by);
+    let rival = await deps.store.get(claim.by);
     if (rival && !TERMINAL.has(rival.status)) {
       await facts.addWaiter('after', rival.record.documents[0]?.uniqueId ?? target.uid, id);
-      return park(id, attempt, deps, new Date(Date.now() + RECHECK_MS), `${target.uid} is being replaced`);
+      rival = await deps.store.get(claim.by); // registered first, then looked again: no wake-up is lost
+      if (rival && !TERMINAL.has(rival.status))
+        return park(id, attempt, deps, new Date(Date.now() + RECHECK_MS), `${target.uid} is being replaced`);
+      continue; // it ended meanwhile: claim again (free now, unless it reached the DMP)
     }
+    if (stored.record.lifecycle) return cancelSuperseded(id, attempt, deps, claim.by);
     const next = rival?.record.documents[0];
     if (!(follow && rival?.record.lifecycle && rival.status === 'deposited' && next))
       return chainBroken(id, attempt, deps, `${target.uid} was already replaced or deleted`, target.uid);

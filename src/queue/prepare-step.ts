@@ -7,6 +7,7 @@
  * (./ordering-step.ts). A skip, hold, cancellation or rejection ends here.
  */
 
+import { hasEventOnChain, waitOnChain } from '../lifecycle/chain.ts';
 import { NEEDS_SENDER, needsSender } from '../lifecycle/replacement.ts';
 import { ANNOUNCEMENT } from '../lifecycle/schedule.ts';
 import type { Submission } from '../model/types.ts';
@@ -34,11 +35,13 @@ export type Prepared =
     }
   | { readonly kind: 'done'; readonly result: 'skipped' | 'cancelled' };
 
+/** Facts for the decision and the visibility; an event counts for any earlier version too (src/lifecycle/chain.ts). */
 function visibilityFacts(stored: StoredSubmission, deps: ProcessorDeps): VisibilityFacts {
   const facts = deps.lifecycle?.facts;
   return {
     secrecyRequested: stored.secrecyRequested === true,
-    hasEvent: async (type, uids) => (facts ? facts.hasEvent(type, uids) : false),
+    hasEvent: async (type, uids) =>
+      facts ? hasEventOnChain({ store: deps.store, facts }, type, uids) : false,
   };
 }
 
@@ -53,9 +56,11 @@ async function prepareLifecycle(
   const tag = stored.record.lifecycle!;
   const facts = deps.lifecycle?.facts;
   if (tag.kind === 'release' && tag.holdUntil && Date.parse(tag.holdUntil) > now.getTime() && facts) {
-    const announced = () => facts.hasEvent(ANNOUNCEMENT, [tag.replaces]);
+    // The announcement may name this version or any earlier one (the hospital knows its own document).
+    const chain = { store: deps.store, facts };
+    const announced = () => hasEventOnChain(chain, ANNOUNCEMENT, [tag.replaces]);
     if (!(await announced())) {
-      await facts.addWaiter(`event:${ANNOUNCEMENT}`, tag.replaces, id);
+      await waitOnChain(chain, `event:${ANNOUNCEMENT}`, tag.replaces, id);
       if (!(await announced()))
         return park(id, attempt, deps, new Date(tag.holdUntil), 'INVISIBLE_PATIENT until the announcement');
     }
@@ -97,8 +102,9 @@ export async function prepare(
     const feeding = stored.record.mapping?.documents;
     let verdict = await judge(submission, deps.feeding, now, facts, feeding);
     if (verdict.kind === 'hold' && verdict.event && deps.lifecycle) {
+      const chain = { store: deps.store, facts: deps.lifecycle.facts };
       for (const uid of verdict.event.uniqueIds)
-        await deps.lifecycle.facts.addWaiter(`event:${verdict.event.type}`, uid, id);
+        await waitOnChain(chain, `event:${verdict.event.type}`, uid, id);
       verdict = await judge(submission, deps.feeding, now, facts, feeding); // registered first, then looked again
     }
     if (verdict.kind === 'retry') return retryOrFail(id, attempt, deps, verdict.reason, []);

@@ -51,7 +51,9 @@ return 'created|' .. supersedes
  * KEYS: sub, events, open, payload, outbox.
  * ARGV: status, nowIso, event, outcome, id, force, nowMs, retentionSeconds.
  * A terminal record only moves when forced (replay): a late event from a stale worker cannot undo an outcome.
- * Leaving `held` drops the hold fields (holdUntil, holdReason).
+ * Leaving `held` drops the hold fields (holdUntil, holdReason). A terminal status clears `landing` (the
+ * request that may have reached the DMP is settled), except `failed`: its last request may have landed
+ * unanswered, which a deletion, a replacement or a replay must look up (ITI-18) rather than assume.
  * The open set is scored by the time of the last change (reconciliation leaves recent records alone).
  */
 export const TRANSITION = `
@@ -65,7 +67,7 @@ s = ARGV[1]
 if ARGV[1] ~= 'held' then redis.call('HDEL', KEYS[1], 'holdUntil', 'holdReason') end
 if ${TERMINAL_TEST} then
   redis.call('ZREM', KEYS[3], ARGV[5])
-  redis.call('HDEL', KEYS[1], 'landing')
+  if ARGV[1] ~= 'failed' then redis.call('HDEL', KEYS[1], 'landing') end
   redis.call('EXPIRE', KEYS[4], ARGV[8])
   redis.call('ZADD', KEYS[5], ARGV[7], ARGV[5])
 else

@@ -1,14 +1,8 @@
 /**
- * REVIEW (fails now): a document hidden pending the announcement must never
- * stay hidden past its release time. Its release (a gateway replacement) is
- * cancelled as "superseded" as soon as it finds ANY live successor of the
- * document (src/queue/ordering-step.ts takeOver: `if (stored.record.lifecycle)
- * return cancelSuperseded(...)`), even one that has not reached the DMP yet.
- * When that sender's new version then ends without reaching the DMP
- * (`failed` here: the DMP answers HTTP 500 to every ITI-41), nothing releases
- * the document any more: it stays INVISIBLE_PATIENT for good.
+ * An announcement release waits for a version of the document still on its way: it gives way only to one that reached the DMP.
  */
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { freshDocument, type TestGateway } from '../support/gateway.ts';
 import {
   call,
   deposited,
@@ -18,8 +12,7 @@ import {
   post,
   scheduledReplacement,
   uidOf,
-} from '../lifecycle/support.ts';
-import { freshDocument, type TestGateway } from '../support/gateway.ts';
+} from './support.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -62,4 +55,34 @@ it("a release is not lost when a sender's new version in flight ends without rea
     flags,
     `document still hidden and never released; release ${release.status}: ${release.outcome?.reason}`,
   ).toEqual([]);
+});
+
+it('a release waiting for a version in flight gives way once that version reaches the DMP', async () => {
+  const doc = document('pathology');
+  const id = await post(gw, doc);
+  const original = await gw.waitFor(id, (s) => deposited(s) && scheduledReplacement(s) !== undefined);
+  const releaseId = scheduledReplacement(original)!;
+  await gw.waitFor(releaseId, (s) => s.status === 'held');
+
+  // The sender's new version (a discharge letter, not hidden) takes the document over, then is slow to land.
+  gw.sandbox!.setFaults({ latencyMs: 1_500, failNext: [{ kind: 'http500', count: 1, endpoint: 'iti41' }] });
+  const next = freshDocument('documentreference-replace.json');
+  next.relatesTo[0].target.identifier.value = doc.masterIdentifier.value;
+  next.content[0].attachment.creation = new Date().toISOString();
+  const nextId = await post(gw, next);
+  await gw.waitFor(nextId, (s) => s.timeline.some((e) => e.type === 'retry'));
+
+  await call(gw, 'POST', '/api/events', { type: 'announcement', documentUniqueId: uidOf(doc) });
+  const waiting = await gw.waitFor(
+    releaseId,
+    (s) => s.status === 'held' && /being replaced/.test(s.holdReason ?? ''),
+  );
+  expect(waiting.status).toBe('held');
+
+  await gw.waitFor(nextId, deposited);
+  const release = await gw.waitFor(releaseId, (s) => s.status === 'cancelled');
+  expect(release.outcome?.reason).toMatch(new RegExp(`superseded: submission ${nextId}`));
+  expect(gw.sandbox!.document(uidOf(doc))!.status).toMatch(/Deprecated$/);
+  expect(gw.sandbox!.document(uidOf(next))!.replaces).toBe(gw.sandbox!.document(uidOf(doc))!.entryUUID);
+  expect(flagsInDmp(gw, uidOf(next))).toEqual([]);
 });
