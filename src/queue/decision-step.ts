@@ -49,19 +49,14 @@ export type Verdict =
     }
   | { readonly kind: 'retry'; readonly reason: string };
 
-/**
- * Decides every document of the submission; all must be fed for the deposit to go. `feeding[i]`: the
- * facts the mapping gave document i at intake (its site selects the rules; its unit, unit specialty and
- * local type are matched by them).
- */
-export async function judge(
+/** Each document's decision under `rulesOf(i)`, with the patient's and the DMP's state; retry when TD0.2 failed. */
+async function decideEach(
   submission: Submission,
   policy: FeedingPolicy,
   now: Date,
-  facts: VisibilityFacts = NO_FACTS,
-  feeding: readonly FeedingFacts[] = [],
-): Promise<Verdict> {
-  const rulesOf = (i: number) => policy.rules(feeding[i]?.site) ?? IMPLICIT_RULES;
+  feeding: readonly FeedingFacts[],
+  rulesOf: (i: number) => RulesInput,
+): Promise<Decided> {
   const dmp = await policy.dmpStatus(submission.patient);
   if (dmp === 'error') return { kind: 'retry', reason: 'TD0.2: the DMP state of the patient is unknown' };
   const patient = await policy.patientFacts(submission.patient);
@@ -80,13 +75,56 @@ export async function judge(
       rulesOf(i),
     );
   });
-  const skipped = decisions.find((d) => d.action === 'skip');
-  if (skipped) {
-    const why = skipped.reasons.filter(
-      (r) => r.effect === 'block' || r.effect === 'exclude' || r.effect === 'default',
-    );
-    return { kind: 'skip', reason: why.map((r) => r.text).join('; ') || 'not fed by the rules', decisions };
-  }
+  return { kind: 'decided', decisions };
+}
+
+type Decided = { readonly kind: 'decided'; readonly decisions: readonly Decision[] } | Retry;
+type Retry = Extract<Verdict, { kind: 'retry' }>;
+type Ended = Extract<Verdict, { kind: 'skip' | 'retry' }>;
+
+/** The verdict of decisions one of which skips, or the retry of a failed TD0.2; undefined when none skips. */
+function ended(decided: Decided): Ended | undefined {
+  if (decided.kind === 'retry') return decided;
+  const skipped = decided.decisions.find((d) => d.action === 'skip');
+  if (!skipped) return undefined;
+  const why = skipped.reasons.filter(
+    (r) => r.effect === 'block' || r.effect === 'exclude' || r.effect === 'default',
+  );
+  const reason = why.map((r) => r.text).join('; ') || 'not fed by the rules';
+  return { kind: 'skip', reason, decisions: decided.decisions };
+}
+
+/**
+ * The hard blocks alone, for a replacement the gateway makes itself (an announcement release, an
+ * operator's visibility change): the CME rules decided when the document was first sent, but what no
+ * rule can lift still holds when the replacement goes (the patient has opposed feeding since, the DMP
+ * was closed). `undefined`: nothing blocks it.
+ */
+export async function hardBlocked(
+  submission: Submission,
+  policy: FeedingPolicy,
+  now: Date,
+): Promise<Ended | undefined> {
+  return ended(await decideEach(submission, policy, now, [], () => IMPLICIT_RULES));
+}
+
+/**
+ * Decides every document of the submission; all must be fed for the deposit to go. `feeding[i]`: the
+ * facts the mapping gave document i at intake (its site selects the rules; its unit, unit specialty and
+ * local type are matched by them).
+ */
+export async function judge(
+  submission: Submission,
+  policy: FeedingPolicy,
+  now: Date,
+  facts: VisibilityFacts = NO_FACTS,
+  feeding: readonly FeedingFacts[] = [],
+): Promise<Verdict> {
+  const rulesOf = (i: number) => policy.rules(feeding[i]?.site) ?? IMPLICIT_RULES;
+  const decided = await decideEach(submission, policy, now, feeding, rulesOf);
+  const stop = ended(decided);
+  if (stop) return stop;
+  const { decisions } = decided as Extract<Decided, { kind: 'decided' }>;
   let until = -Infinity;
   let event: { type: string; uniqueIds: string[] } | undefined;
   for (const [i, d] of decisions.entries()) {

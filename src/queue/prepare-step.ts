@@ -11,6 +11,7 @@ import { hasEventOnChain, waitOnChain } from '../lifecycle/chain.ts';
 import { NEEDS_SENDER, needsSender } from '../lifecycle/replacement.ts';
 import { ANNOUNCEMENT } from '../lifecycle/schedule.ts';
 import type { Submission } from '../model/types.ts';
+import type { Decision } from '../rules/types.ts';
 import type { SentVisibility, StoredSubmission } from '../store/records.ts';
 import {
   type Attempt,
@@ -21,7 +22,7 @@ import {
   retryOrFail,
   settle,
 } from './attempt.ts';
-import { judge } from './decision-step.ts';
+import { hardBlocked, judge } from './decision-step.ts';
 import { orderReplacements } from './ordering-step.ts';
 import { applyVisibility, type VisibilityFacts, visibilityOptions } from './visibility-step.ts';
 
@@ -43,6 +44,24 @@ function visibilityFacts(stored: StoredSubmission, deps: ProcessorDeps): Visibil
     hasEvent: async (type, uids) =>
       facts ? hasEventOnChain({ store: deps.store, facts }, type, uids) : false,
   };
+}
+
+/** Ends the submission `skipped` by its decision (rules or hard blocks), recorded with its reasons. */
+async function skip(
+  id: string,
+  attempt: Attempt,
+  deps: ProcessorDeps,
+  verdict: { readonly reason: string; readonly decisions: readonly Decision[] },
+): Promise<Prepared> {
+  await deps.store.setDecision(id, verdict.decisions);
+  await deps.store.transition(
+    id,
+    'skipped',
+    { type: 'skipped', attempt: attempt.number, outcome: verdict.reason },
+    { outcome: { reason: verdict.reason } },
+  );
+  await settle(deps, id);
+  return { kind: 'done', result: 'skipped' };
 }
 
 async function prepareLifecycle(
@@ -69,11 +88,15 @@ async function prepareLifecycle(
     return reject(id, attempt, deps, NEEDS_SENDER, [
       { errorCode: 'release-needs-sender', codeContext: NEEDS_SENDER, location: tag.replaces },
     ]);
+  const blocked = deps.feeding && (await hardBlocked(submission, deps.feeding, now));
+  if (blocked?.kind === 'retry') return retryOrFail(id, attempt, deps, blocked.reason, []);
+  if (blocked) return skip(id, attempt, deps, blocked);
   const ordered = await orderReplacements(id, stored, submission, attempt, deps);
   if (ordered.kind === 'cancelled') return { kind: 'done', result: 'cancelled' };
   const applied = await applyVisibility(ordered.value, {
     facts: visibilityFacts(stored, deps),
-    options: visibilityOptions(deps.feeding?.rules()),
+    // The rules of the site that deposited the document (its VIHF structure `1<FINESS>`), else the establishment's.
+    options: visibilityOptions(deps.feeding?.rules(stored.record.site?.structureId.slice(1))),
     now,
     released: tag.kind === 'release',
   });
@@ -108,17 +131,8 @@ export async function prepare(
       verdict = await judge(submission, deps.feeding, now, facts, feeding); // registered first, then looked again
     }
     if (verdict.kind === 'retry') return retryOrFail(id, attempt, deps, verdict.reason, []);
+    if (verdict.kind === 'skip') return skip(id, attempt, deps, verdict);
     await deps.store.setDecision(id, verdict.decisions);
-    if (verdict.kind === 'skip') {
-      await deps.store.transition(
-        id,
-        'skipped',
-        { type: 'skipped', attempt: attempt.number, outcome: verdict.reason },
-        { outcome: { reason: verdict.reason } },
-      );
-      await settle(deps, id);
-      return { kind: 'done', result: 'skipped' };
-    }
     if (verdict.kind === 'hold') {
       const reason = verdict.event
         ? `waiting for event ${verdict.event.type}${verdict.until ? '' : ' (no deadline)'}`
