@@ -21,7 +21,7 @@ import { type MllpServer, startMllpServer } from './inbound/hl7v2/transport/mllp
 import { mllpHandler } from './intake/hl7.ts';
 import { AckMemory } from './intake/hl7-acks.ts';
 import { LifecycleFacts } from './lifecycle/facts.ts';
-import { MappingRegistry } from './mappings/registry.ts';
+import { MappingRegistry, type ReloadResult } from './mappings/registry.ts';
 import { randomIds } from './model/ids.ts';
 import { createNotifyQueue, notifyTerminal, scheduleOutbox } from './notify/notify-queue.ts';
 import { startNotifyWorker } from './notify/notify-worker.ts';
@@ -71,6 +71,11 @@ export interface Running {
   /** The MLLP listener, when the api role runs with `hl7.mllpEnabled`. */
   readonly mllp?: MllpServer;
   readonly sandbox?: Sandbox;
+  /**
+   * Re-reads the mappings and rules folder (the api and worker roles; a process of the sandbox role alone
+   * has none). On any problem the previous version stays in use; the result lists every error.
+   */
+  reloadMappings?(): ReloadResult;
   stop(): Promise<void>;
 }
 
@@ -102,6 +107,7 @@ export async function start(
   const closers: (() => Promise<unknown>)[] = [];
   let apiUrl: string | undefined;
   let mllp: MllpServer | undefined;
+  let reloadMappings: (() => ReloadResult) | undefined;
   let accepting = true;
   const stop = async () => {
     for (const close of closers) {
@@ -137,6 +143,13 @@ export async function start(
     if (roles.has('api') || roles.has('worker')) {
       const registry = loadRegistry(new MappingRegistry(config.mappings.dir));
       log.info({ dir: registry.dir, version: registry.current?.version }, 'mappings and rules loaded');
+      reloadMappings = () => {
+        const result = registry.reload();
+        if (result.ok) log.info({ version: result.version }, 'mappings and rules reloaded');
+        else
+          log.error({ errors: result.errors, version: result.version }, 'mappings not reloaded: kept in use');
+        return result;
+      };
       await checkRedis(config.redis.url);
       const redis = failFastRedis(config.redis.url, log, 'store');
       const payloadKey = loadPayloadKey(config.storage.encryptionKeyFile, config.devPkiDir);
@@ -293,7 +306,7 @@ export async function start(
     await stop(); // release what was started before the failure (ports, Redis clients, workers)
     throw err;
   }
-  return { apiUrl, mllp, sandbox, stop };
+  return { apiUrl, mllp, sandbox, stop, ...(reloadMappings && { reloadMappings }) };
 }
 
 function parseRoles(value: string | undefined): Set<Role> {
@@ -311,7 +324,10 @@ export async function startCommand(argv: string[]): Promise<void> {
     options: { role: { type: 'string' }, config: { type: 'string', short: 'c' } },
   });
   const config = loadConfig(values.config);
-  const { stop } = await start(parseRoles(values.role ?? process.env.GATEWAY_ROLES), config);
+  const { stop, reloadMappings } = await start(parseRoles(values.role ?? process.env.GATEWAY_ROLES), config);
+  // SIGHUP re-reads mappings/ in this process: with the roles in separate processes, signal each of them
+  // (`POST /api/mappings/reload` reloads the api process only).
+  process.on('SIGHUP', () => void reloadMappings?.());
   let stopping = false;
   const shutdown = () => {
     if (stopping) return;
