@@ -31,7 +31,7 @@ function oru(pv1Unit: string, flags: Record<string, string> = {}): Uint8Array {
 }
 
 describe('dryRun', () => {
-  it('HL7 v2: reads site, unit and visit class from the message; a CDA keeps its header codes', () => {
+  it('HL7 v2: reads the site (PRT-8), unit and visit class from the message; a CDA keeps its header codes', () => {
     const report = dryRun(oru('ONCO'), OPTIONS);
     expect(report.format).toBe('hl7v2');
     const doc = report.documents[0]!;
@@ -45,7 +45,7 @@ describe('dryRun', () => {
         ),
         'typeCode = 11502-2 ← OBX[1]-3.1',
         expect.stringMatching(
-          /^site FINESS .* = 999000019 ← MSH\[1\]-4\.1 via mappings\/chu-demo\.yaml:facilities\.CHD/,
+          /^site FINESS .* = 999000019 ← PRT\[1\]-8\.10 via mappings\/chu-demo\.yaml:facilities\.CHD/,
         ),
       ]),
     );

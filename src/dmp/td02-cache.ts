@@ -6,8 +6,16 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { own } from '../model/own.ts';
 import type { Patient } from '../model/types.ts';
 import type { DmpState } from './td02.ts';
+
+/** PAM-FR ZFA-1 DMP statuses and the TD0.2 state each means. */
+const ZFA_STATES: Readonly<Record<string, DmpState | undefined>> = {
+  ACTIF: 'active',
+  FERME: 'closed',
+  INEXISTANT: 'absent',
+};
 
 export interface Td02Source {
   checkPatient(patient: Patient): Promise<DmpState | { readonly kind: string }>;
@@ -49,6 +57,17 @@ export class Td02Cache {
     if (typeof answer !== 'string') return 'error';
     await this.#redis.set(key, answer, 'EX', this.#ttlSeconds);
     return answer;
+  }
+
+  /**
+   * What a PAM-FR ADT says of the DMP (ZFA-1 `ACTIF`, `FERME`, `INEXISTANT`) against the cached TD0.2
+   * answer: when they disagree (or the status is one this cache cannot compare), the answer is dropped,
+   * so the next deposit asks the DMP again rather than trusting a stale "no DMP" until the TTL ends.
+   */
+  async reconcile(patient: Pick<Patient, 'ins'>, zfaStatus: string): Promise<void> {
+    const stated = own(ZFA_STATES, zfaStatus.toUpperCase());
+    const cached = await this.#redis.get(this.#key(patient));
+    if (cached !== null && cached !== stated) await this.forget(patient);
   }
 
   /** Forgets the cached state (e.g. an ADT says the DMP was just created or closed). */

@@ -32,6 +32,7 @@ import { findDocumentReferences, parseSearch } from '../inbound/fhir/find-docume
 import { jsonShape } from '../inbound/fhir/json-limits.ts';
 import { transactionResponse } from '../inbound/fhir/transaction-response.ts';
 import { acceptSubmission, type IntakeDeps } from '../intake/accept.ts';
+import { unmapped } from '../intake/mapping.ts';
 import { randomIds } from '../model/ids.ts';
 import type { Submission } from '../model/types.ts';
 import { patientIndexKey } from '../patients/facts.ts';
@@ -190,7 +191,7 @@ export function mhdRoutes(deps: MhdRouteDeps): Router {
         taken.path,
       );
     const result = await storeCall(() =>
-      acceptSubmission(deps, { source: 'fhir', submission: mapped.submission, identity, contentHash }, now),
+      acceptSubmission(deps, { source: 'fhir', ...unmapped(mapped.submission), identity, contentHash }, now),
     );
     if (result.kind === 'conflict')
       return fail(

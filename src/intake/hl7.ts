@@ -19,6 +19,7 @@ import { parseHl7 } from '../inbound/hl7v2/message.ts';
 import { type PredecessorFacts, translateHl7 } from '../inbound/hl7v2/translate.ts';
 import type { MllpHandler } from '../inbound/hl7v2/transport/mllp-server.ts';
 import type { Hl7Document, Hl7Header, Hl7Intake, RoutingFlags } from '../inbound/hl7v2/types.ts';
+import type { SourceFacts } from '../mappings/facts.ts';
 import { seededIds } from '../model/ids.ts';
 import type { Deletion } from '../model/types.ts';
 import { wantsBusinessAck } from '../notify/senders.ts';
@@ -42,8 +43,8 @@ export interface Hl7IntakeDeps extends Omit<IntakeDeps, 'config'> {
   readonly config: Config;
   readonly patients: PatientFactsStore;
   readonly acks: AckMemory;
-  /** The TD0.2 cache: an ADT stating another DMP status (PAM-FR ZFA-1) makes the next deposit ask the DMP again. */
-  readonly td02?: Pick<Td02Cache, 'forget'>;
+  /** The TD0.2 cache: an ADT whose DMP status (PAM-FR ZFA-1) disagrees with it makes the next deposit ask again. */
+  readonly td02?: Pick<Td02Cache, 'reconcile'>;
   /** Wakes the notifier for a record created terminal (DESTDMP=N); best effort, the outbox keeps it anyway. */
   readonly onTerminal?: (id: string) => Promise<void>;
 }
@@ -145,11 +146,26 @@ function withSecretConnection(doc: Hl7Document): Hl7Document['submission'] {
   return { ...doc.submission, documents };
 }
 
-function documentHash(doc: Hl7Document): string {
+/**
+ * Fingerprint of a document: its bytes, everything the message says about how to send it, and the facts
+ * the mapping and the rules read (as sent, so a reload of mappings/ does not change it): a resend that
+ * changes the unit, the site or the type is another document under the same id, not a duplicate.
+ */
+function documentHash(doc: Hl7Document, facts: SourceFacts): string {
   const entries = doc.submission.documents;
   const options = entries.map((d) => ({ confidentiality: d.confidentiality, visibility: d.visibility }));
+  const read = [
+    facts.application,
+    facts.facility,
+    facts.unit,
+    facts.visitClass,
+    facts.documentType,
+    facts.localType,
+    facts.structure,
+  ].map((f) => f?.value ?? null);
   return sha256Hex(
-    entries.map((d) => sha256Hex(d.content.bytes)).join('|') + canonicalJson({ flags: doc.flags, options }),
+    entries.map((d) => sha256Hex(d.content.bytes)).join('|') +
+      canonicalJson({ flags: doc.flags, options, facts: read }),
   );
 }
 
@@ -169,7 +185,7 @@ async function store(intake: Hl7Intake, bytes: Uint8Array, deps: Hl7IntakeDeps, 
             source: 'hl7v2',
             ...mapSubmission(deps.mappings, withSecretConnection(doc), [facts], deps.config.establishment),
             identity: `hl7:${sender}:${uniqueId}`,
-            contentHash: documentHash(doc),
+            contentHash: documentHash(doc, facts),
             reply: replyOf(deps, intake.header, doc.flags),
             ...(!doc.flags.toDmp && { skip: 'DESTDMP=N' }),
           },
@@ -225,10 +241,9 @@ async function store(intake: Hl7Intake, bytes: Uint8Array, deps: Hl7IntakeDeps, 
         return issues;
       }
       if (Object.keys(known).length === 0) return issues;
-      const before = facts.ins && (await deps.patients.patientFacts(facts.ins));
       await deps.patients.record(ids, known, now);
-      if (facts.ins && facts.dmpStatus !== undefined && before?.dmpStatus !== facts.dmpStatus)
-        await deps.td02?.forget({ ins: facts.ins });
+      if (facts.ins && facts.dmpStatus !== undefined)
+        await deps.td02?.reconcile({ ins: facts.ins }, facts.dmpStatus);
       return issues;
     }
     default: {
@@ -239,7 +254,10 @@ async function store(intake: Hl7Intake, bytes: Uint8Array, deps: Hl7IntakeDeps, 
 }
 
 /** Answers one message: translate, store, ACK (see the module comment). Never throws. */
-export async function handleHl7(bytes: Uint8Array, deps: Hl7IntakeDeps, now = new Date()): Promise<Buffer> {
+export async function handleHl7(bytes: Uint8Array, given: Hl7IntakeDeps, now = new Date()): Promise<Buffer> {
+  // One mappings/ snapshot for the whole message: a reload meanwhile cannot translate it with one
+  // version and record it with another.
+  const deps = given.mappings ? { ...given, mappings: { current: given.mappings.current } } : given;
   const { log } = deps;
   let intake: Hl7Intake;
   try {

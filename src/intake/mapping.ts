@@ -19,7 +19,8 @@ import { resolveTypeCode } from '../mappings/check.ts';
 import type { SourceFacts } from '../mappings/facts.ts';
 import type { LoadedMapping } from '../mappings/load.ts';
 import { type MappingSelector, type Snapshot, selectMapping } from '../mappings/registry.ts';
-import { applyResults, type RecordedMapping } from '../mappings/submission.ts';
+import { applyResults, feedingFactsOf, finessOf, type RecordedMapping } from '../mappings/submission.ts';
+import { own } from '../model/own.ts';
 import type { Submission } from '../model/types.ts';
 import { fhirFacts, withMappedType } from './source-facts.ts';
 
@@ -53,9 +54,19 @@ export function mapSubmission(
   establishment: { readonly finess: string },
 ): MappedSubmission {
   const snapshot = source?.current;
+  // A structure other than the establishment's own is one the message named for its author (a FHIR
+  // author organisation; HL7 says so itself with PRT-8): the site, whatever the mapping's default.
+  const organisation = submission.author.organisation;
+  const stated =
+    organisation.id !== `1${establishment.finess}` && finessOf(organisation.id) !== undefined
+      ? organisation.id
+      : undefined;
   const results = submission.documents.map((_, i) => {
-    const mapping = mappingOf(snapshot, facts[i]);
-    return mapping && applyMapping(facts[i]!, mapping);
+    const sent = facts[i];
+    const mapping = mappingOf(snapshot, sent);
+    if (!mapping || !sent) return undefined;
+    const structure = sent.structure ?? (stated && { value: stated, path: sent.author?.path ?? 'author' });
+    return applyMapping(structure ? { ...sent, structure } : sent, mapping);
   });
   const mapped = applyResults(submission, results, `1${establishment.finess}`);
   return {
@@ -68,12 +79,25 @@ export function mapSubmission(
   };
 }
 
+/**
+ * A submission whose sender gave national metadata (MHD, XDS): kept as sent. The structure it names
+ * for its author is its site: the VIHF names it, and its rules file decides.
+ */
+export function unmapped(submission: Submission): MappedSubmission {
+  const structureId = submission.author.organisation.id;
+  const named = submission.author.organisation.idSystem === undefined && finessOf(structureId) !== undefined;
+  return {
+    submission: named ? { ...submission, site: { structureId } } : submission,
+    mapping: { files: [], documents: submission.documents.map((d) => feedingFactsOf(undefined, d)) },
+  };
+}
+
 /** The DMP types `mapping` gives local document types (its `types`). */
 export function localTypesOf(mapping: LoadedMapping | undefined): LocalTypes | undefined {
   const types = mapping?.data.types;
   if (!types) return undefined;
   return (code) => {
-    const entry = Object.hasOwn(types, code) ? types[code] : undefined;
+    const entry = own(types, code);
     return entry && resolveTypeCode(entry.typeCode, entry.system);
   };
 }

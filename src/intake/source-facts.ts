@@ -8,6 +8,7 @@
  */
 import type { DocumentReference } from '@medplum/fhirtypes';
 import { all, componentsOf, get, type Hl7Message, one, path, repetitions } from '../inbound/hl7v2/message.ts';
+import { senderSegment } from '../inbound/hl7v2/prt.ts';
 import { nationalTypeSystem } from '../inbound/hl7v2/values.ts';
 import type { SourceCode, Sourced, SourceFacts } from '../mappings/facts.ts';
 import type { MappingResult } from '../mappings/result.ts';
@@ -135,6 +136,12 @@ export function hl7Facts(
   const pv1 = one(msg, 'PV1');
   const sourced = (value: string, where: string) => (value ? { value, path: where } : undefined);
   const doc = submission.documents[0];
+  const cda = doc?.content.kind === 'cda';
+  const asSent = obxTypeAsSent(msg, location);
+  // PRT-8 names the author's structure (the translation checked it): it is the site, before any mapping.
+  const prt = senderSegment(msg);
+  const named =
+    prt && repetitions(msg, prt, 8)[0] !== undefined ? submission.author.organisation.id : undefined;
   const fromOptions = extra(values);
   return {
     format: 'hl7v2',
@@ -144,11 +151,15 @@ export function hl7Facts(
     visitClass: (pv1 && sourced(get(msg, pv1, 2), path(pv1, 2))) ?? fromOptions.visitClass,
     unit: (pv1 && sourced(get(msg, pv1, 3), path(pv1, 3, 1))) ?? fromOptions.unit,
     ...(doc?.content.kind === 'cda' ? headerFacts(submission, `${location}-5 `) : {}),
-    // A wrapped document's type as sent (a local one is the mapping's to translate); a CDA's is its header's.
-    documentType: doc && {
-      value: (doc.content.kind === 'cda' ? undefined : obxTypeAsSent(msg, location)) ?? doc.typeCode,
-      path: `${location}-3.1`,
-    },
+    // A wrapped document's type as sent (a local one is the mapping's to translate); a CDA's is its header's,
+    // and a local OBX-3 beside it is for the rules only.
+    documentType: doc && { value: (cda ? undefined : asSent) ?? doc.typeCode, path: `${location}-3.1` },
+    ...(cda &&
+      asSent &&
+      !nationalTypeSystem(asSent.codeSystem ?? '') && {
+        localType: { value: asSent.code, path: `${location}-3.1` },
+      }),
     author: authorOf(submission, 'PRT-5 (PRT-4 = SB)'),
+    ...(prt && named !== undefined && { structure: { value: named, path: path(prt, 8, 10) } }),
   };
 }

@@ -16,6 +16,7 @@
  */
 import type { Issue } from '../errors/catalogue.ts';
 import { classCodeForType, isDmpType } from '../model/document-types.ts';
+import { own } from '../model/own.ts';
 import type { Code } from '../model/types.ts';
 import { OID } from '../model/vocabulary.ts';
 import { DEFAULT_SYSTEM, resolveTypeCode, toCode } from './check.ts';
@@ -52,25 +53,39 @@ export function applyMapping(facts: SourceFacts, mapping: LoadedMapping): Mappin
 
   // Unit and site.
   const unitKey = facts.unit?.value;
-  const unit = unitKey !== undefined ? m.units?.[unitKey] : undefined;
+  const unit = own(m.units, unitKey);
   if (facts.unit) values.unit = facts.unit.value;
-  let siteKey = m.defaults.facility;
+  let siteKey: string | undefined = m.defaults.facility;
   let siteSource = unmatched(facts.facility, 'facilities');
   let sitePath: PathSegment[] = ['defaults', 'facility'];
   let explicitSite = false;
-  if (unit?.facility && facts.unit && unitKey !== undefined) {
+  // The structure the message names for its author (HL7 PRT-8) is the site, whatever the unit says.
+  const named = facts.structure;
+  const namedKey =
+    named && Object.keys(m.facilities).find((k) => `1${m.facilities[k]!.finess}` === named.value);
+  if (named) values.namedStructure = named.value;
+  if (named && namedKey !== undefined) {
+    [siteKey, siteSource, sitePath, explicitSite] = [namedKey, named.path, ['facilities', namedKey], true];
+  } else if (named) {
+    siteKey = undefined; // a structure the mapping does not list: the message's own, no mapped site values
+    note(
+      'site (authorInstitution, VIHF Identifiant_Structure)',
+      named.value,
+      `${named.path} (not in facilities)`,
+    );
+  } else if (unit?.facility && facts.unit && unitKey !== undefined) {
     [siteKey, siteSource, sitePath, explicitSite] = [
       unit.facility,
       facts.unit.path,
       ['units', unitKey, 'facility'],
       true,
     ];
-  } else if (facts.facility && m.facilities[facts.facility.value]) {
+  } else if (facts.facility && own(m.facilities, facts.facility.value)) {
     const key = facts.facility.value;
     [siteKey, siteSource, sitePath, explicitSite] = [key, facts.facility.path, ['facilities', key], true];
   }
-  const facility = m.facilities[siteKey];
-  if (facility) {
+  const facility = own(m.facilities, siteKey);
+  if (facility && siteKey !== undefined) {
     const site = {
       key: siteKey,
       finess: facility.finess,
@@ -134,7 +149,7 @@ export function applyMapping(facts: SourceFacts, mapping: LoadedMapping): Mappin
 
   // contentTypeCode from the visit class.
   const visitKey = facts.visitClass?.value;
-  const visitCode = visitKey !== undefined ? m.visitClasses?.[visitKey] : undefined;
+  const visitCode = own(m.visitClasses, visitKey);
   if (visitCode !== undefined && facts.visitClass && visitKey !== undefined) {
     values.contentTypeCode = { code: visitCode, codeSystem: OID.contentType };
     note('contentTypeCode', visitCode, facts.visitClass.path, ['visitClasses', visitKey]);
@@ -174,7 +189,12 @@ function mapType(
     issues.push({ code: 'INVALID_INPUT', path: ABSENT, message: 'the message gives no document type' });
     return;
   }
-  const entry = facts.documentCodesFixed ? undefined : mapping.data.types?.[sent.value.code];
+  const local = facts.localType;
+  if (local && own(mapping.data.types, local.value)) {
+    values.localType = local.value;
+    note('local type (feeding rules)', local.value, local.path, ['types', local.value]);
+  }
+  const entry = facts.documentCodesFixed ? undefined : own(mapping.data.types, sent.value.code);
   let typeCode: Code | undefined;
   if (entry) {
     typeCode = resolveTypeCode(entry.typeCode, entry.system);

@@ -47,6 +47,11 @@ export interface SourceFacts {
   readonly facility?: Sourced<string>;
   /** Document type as sent (local or JDV_J66). */
   readonly documentType?: Sourced<SourceCode>;
+  /**
+   * The sender's own type code beside a document whose type is fixed by its header (an HL7 OBX-3 in a
+   * local coding system carrying a ready-made CDA): it does not change the type; the rules see it.
+   */
+  readonly localType?: Sourced<string>;
   /** Local unit / service code (`units`). */
   readonly unit?: Sourced<string>;
   /** Visit class (`visitClasses`), e.g. HL7 PV1-2 `I`, `O`, `E`. */
@@ -55,6 +60,8 @@ export interface SourceFacts {
   readonly practiceSetting?: Sourced<Code>;
   readonly facilityType?: Sourced<Code>;
   readonly contentType?: Sourced<Code>;
+  /** The structure (`1`+FINESS) the message names for its author (HL7 PRT-8): the site, before any mapping. */
+  readonly structure?: Sourced<string>;
   /** The author the message names, when it names one. */
   readonly author?: Sourced<Author>;
   /**

@@ -24,6 +24,14 @@ defaults:
   facility: L
 `;
 
+const LAB_RULES = `kind: rules
+id: labo
+establishment: Laboratoire
+sites: ['999000035']
+default: feed
+rules: []
+`;
+
 describe('MappingRegistry', () => {
   it('loads mappings and rules files of a folder, by kind', () => {
     const registry = new MappingRegistry(demoFolder());
@@ -94,11 +102,22 @@ describe('MappingRegistry', () => {
   it('selects by application, then facility, then the default mapping', () => {
     const dir = demoFolder();
     writeFileSync(join(dir, 'labo-ext.yaml'), OTHER);
+    writeFileSync(join(dir, 'rules-labo.yaml'), LAB_RULES);
     const registry = new MappingRegistry(dir);
     expect(registry.reload().errors).toEqual([]);
     expect(registry.mappingFor({ application: 'LABO-EXT' })?.data.id).toBe('labo-ext');
     expect(registry.mappingFor({ application: 'DPI-DEMO' })?.data.id).toBe('chu-demo');
     expect(registry.mappingFor({ application: 'UNKNOWN' })?.data.id).toBe('chu-demo');
     expect(registry.mappingFor({})?.data.id).toBe('chu-demo');
+  });
+
+  it('refuses a site of a mapping that no rules file governs (its documents would escape the CME rules)', () => {
+    const dir = demoFolder();
+    writeFileSync(join(dir, 'labo-ext.yaml'), OTHER);
+    const result = new MappingRegistry(dir).reload();
+    expect(result.ok).toBe(false);
+    expect(result.errors).toEqual([
+      `${join(dir, 'labo-ext.yaml')}:7: facilities.L.finess: site 999000035 (L) is governed by no rules file: list it in the sites of one`,
+    ]);
   });
 });

@@ -112,6 +112,19 @@ function crossCheck(mappings: readonly LoadedMapping[], rules: readonly LoadedRu
     for (const [i, site] of r.data.sites.entries())
       claim(`site:${site}`, r, ['sites', i], `site ${site} is governed`);
   }
+  if (rules.length === 0) return issues; // no CME rules at all: every site is fed under the implicit rules
+  // A site the mappings can attribute documents to, that no rules file governs, would be fed under the
+  // implicit rules (every document, hard blocks only): the CME's exclusions would not reach it.
+  const governed = new Set(rules.flatMap((r) => r.data.sites));
+  for (const m of mappings)
+    for (const [key, facility] of Object.entries(m.data.facilities))
+      if (!governed.has(facility.finess))
+        issues.push({
+          file: m.file,
+          line: m.lineOf(['facilities', key, 'finess']),
+          path: formatPath(['facilities', key, 'finess']),
+          message: `site ${facility.finess} (${key}) is governed by no rules file: list it in the sites of one`,
+        });
   return issues;
 }
 

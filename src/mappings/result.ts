@@ -26,6 +26,8 @@ export interface MappedValues {
   /** Submission-set contentTypeCode (1.2.250.1.213.2.2). */
   readonly contentTypeCode?: Code;
   readonly site?: MappedSite;
+  /** The structure the message named itself (SourceFacts.structure): the mapping does not move its author. */
+  readonly namedStructure?: string;
   /** VIHF structure attributes [DOMAIN.md §5]: Identifiant_Structure, Secteur_Activite. */
   readonly vihf?: { readonly structureId: string; readonly secteurActivite: Code };
   /** Set only when the mapping's authorDefaults supplied or completed the author. */

@@ -77,6 +77,22 @@ describe('applyResults', () => {
     expect([s.author.organisation, s.documents[0]!.custodian]).toEqual([own, own]);
   });
 
+  it("a structure the message names (PRT-8) stays, even the establishment's own: it is the site", () => {
+    const structure = { value: ESTABLISHMENT, path: 'PRT[1]-8.10' };
+    const result = mapped({ ...personAuthor, organisation: home }, { ...psy, structure });
+    expect(result.submission.author.organisation).toEqual(home);
+    expect(result.submission.site?.structureId).toBe(ESTABLISHMENT);
+    expect(result.feeding[0]?.site).toBe('999000019');
+  });
+
+  it('a structure the mapping does not list is the VIHF site as named, with the configured sector', () => {
+    const other = { id: '1750000001', name: 'Hôpital de test' };
+    const structure = { value: other.id, path: 'PRT[1]-8.10' };
+    const result = mapped({ ...personAuthor, organisation: other }, { ...psy, structure }, other);
+    expect(result.submission.site).toEqual({ structureId: '1750000001' });
+    expect(result.feeding[0]?.site).toBe('750000001');
+  });
+
   it("the gateway's default system author gives way to the mapping's authorDefaults.system", () => {
     const { submission: s } = mapped(gatewayAuthor, {});
     const expected = { kind: 'system', id: '1999000019/DPI-X', name: 'DPI X', model: '1' };

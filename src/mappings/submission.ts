@@ -52,7 +52,8 @@ class SiteMove {
 
   constructor(fallback: string | undefined, values: MappedValues | undefined) {
     this.#fallback = fallback;
-    this.#site = values?.site;
+    // A message that names its own structure keeps it: nothing of it is a default to move.
+    this.#site = values?.namedStructure === undefined ? values?.site : undefined;
     this.#author = values?.author;
   }
 
@@ -103,14 +104,16 @@ function mapDocument(doc: DocumentEntry, values: MappedValues, move: SiteMove): 
 }
 
 /** FINESS of a national structure id `1<FINESS>` (authorInstitution), if it is one. */
-function finessOf(structureId: string): string | undefined {
+export function finessOf(structureId: string): string | undefined {
   return /^1\d[\dAB]\d{7}$/.test(structureId) ? structureId.slice(1) : undefined;
 }
 
 /** The feeding facts of one document: the mapping's, else the site its author institution names. */
 export function feedingFactsOf(values: MappedValues | undefined, doc: DocumentEntry): FeedingFacts {
   const institution = doc.authors[0]?.organisation.id;
-  const site = values?.site?.finess ?? (institution === undefined ? undefined : finessOf(institution));
+  const named = values?.namedStructure === undefined ? undefined : finessOf(values.namedStructure);
+  const site =
+    named ?? values?.site?.finess ?? (institution === undefined ? undefined : finessOf(institution));
   return {
     ...(site !== undefined && { site }),
     ...(values?.unit !== undefined && { unit: values.unit }),
@@ -132,7 +135,14 @@ export function applyResults(
   establishment?: string,
 ): Mapped {
   const contentType = results[0]?.values.contentTypeCode;
-  const vihf = results[0]?.values.vihf;
+  const first = results[0]?.values;
+  // The VIHF names the mapped site (the message's own structure when it names one the mapping lists), else
+  // the structure the message names, else (absent) the configured establishment.
+  const site: Submission['site'] = first?.vihf
+    ? { structureId: first.vihf.structureId, secteurActivite: first.vihf.secteurActivite }
+    : first?.namedStructure === undefined
+      ? undefined
+      : { structureId: first.namedStructure };
   const documents = submission.documents.map((doc, i) => {
     const values = results[i]?.values;
     return values ? mapDocument(doc, values, new SiteMove(establishment, values)) : doc;
@@ -145,7 +155,7 @@ export function applyResults(
       ...submission,
       author,
       ...(contentType ? { contentTypeCode: contentType } : {}),
-      ...(vihf ? { site: { structureId: vihf.structureId, secteurActivite: vihf.secteurActivite } } : {}),
+      ...(site ? { site } : {}),
       documents,
     },
     feeding: documents.map((doc, i) => feedingFactsOf(results[i]?.values, doc)),

@@ -1,8 +1,7 @@
 /**
- * A PAM-FR ADT that states another DMP status (ZFA-1) than the one the gateway
- * knew drops the cached TD0.2 answer, so the next deposit asks the DMP again
- * instead of trusting a stale "no DMP" (or "active") for the cache's lifetime.
- * An ADT restating the same status keeps the cache.
+ * A PAM-FR ADT whose DMP status (ZFA-1) disagrees with the cached TD0.2 answer
+ * drops it, so the next deposit asks the DMP again instead of trusting a stale
+ * "no DMP" (or "active") for the cache's lifetime. An ADT that agrees keeps it.
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -74,7 +73,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-it('a new DMP status from an ADT makes the next deposit ask TD0.2 again; the same status does not', async () => {
+it('an ADT whose DMP status disagrees with the cached TD0.2 answer makes the next deposit ask again', async () => {
   expect(readAck(await handleHl7(adt('TD-1', 'INEXISTANT'), deps)).code).toBe('AA');
   expect(await worker.status(PATIENT)).toBe('absent');
   expect(await worker.status(PATIENT)).toBe('absent');
@@ -86,10 +85,20 @@ it('a new DMP status from an ADT makes the next deposit ask TD0.2 again; the sam
   expect(await worker.status(PATIENT)).toBe('active');
   expect(asked).toBe(2);
 
-  // Restating the known status keeps the cached answer.
+  // An ADT agreeing with the cached answer keeps it.
   expect(readAck(await handleHl7(adt('TD-3', 'ACTIF'), deps)).code).toBe('AA');
   expect(await worker.status(PATIENT)).toBe('active');
   expect(asked).toBe(2);
+
+  // The DMP was closed (TD0.2 asked after the cache expired, say); the hospital still says ACTIF, as
+  // before: the cache disagrees with the ADT, so the DMP is asked again, even though the ADT repeats itself.
+  await worker.forget(PATIENT);
+  dmp = 'closed';
+  expect(await worker.status(PATIENT)).toBe('closed');
+  expect(readAck(await handleHl7(adt('TD-4', 'ACTIF'), deps)).code).toBe('AA');
+  dmp = 'active';
+  expect(await worker.status(PATIENT)).toBe('active');
+  expect(asked).toBe(4);
 });
 
 it('a cache without a TD0.2 source never answers from nowhere', async () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_PDF } from '../../fixtures/cda/sample.ts';
 import { cdaN1 } from '../../fixtures/hl7v2/cda.ts';
-import { bytes, ed, message } from '../../fixtures/hl7v2/messages.ts';
+import { bytes, ed, message, SENDER_PRT } from '../../fixtures/hl7v2/messages.ts';
 import { freshOid, mdmWithCda, postHl7, readAck, submissionOf } from '../hl7v2/support.ts';
 import {
   EXAMPLE_MAPPINGS,
@@ -38,17 +38,27 @@ function ruleIds(view: SubmissionView): (string | undefined)[] {
   return decisions.flatMap((d) => d.reasons.map((r) => r.ruleId)).filter((r) => r !== undefined);
 }
 
-/** An MDM^T02 discharge letter written now by `unit` (PV1-3.1); returns its submission once ended. */
-async function fromUnit(unit: string, to: TestGateway = gw): Promise<SubmissionView> {
+/** The sender PRT without PRT-8: the message names no structure, the mapping gives the site. */
+const SENDER_WITHOUT_SITE = SENDER_PRT.split('|').slice(0, 8).join('|');
+
+/**
+ * An MDM^T02 discharge letter written now by `unit` (PV1-3.1), its PRT naming no structure unless
+ * `sender` says otherwise; returns its submission once ended.
+ */
+async function fromUnit(
+  unit: string,
+  to: TestGateway = gw,
+  sender = SENDER_WITHOUT_SITE,
+): Promise<SubmissionView> {
   const id = freshOid();
   const cda = cdaN1({ id, creationTime: new Date().toISOString() });
-  const text = Buffer.from(mdmWithCda(id, { cda })).toString('utf8');
+  const text = Buffer.from(mdmWithCda(id, { cda, sender })).toString('utf8');
   const withUnit = text.replace(/PV1\|1\|O\|/, `PV1|1|O|${unit}^^^CHD|`);
   expect(withUnit).not.toBe(text);
   const ack = await postHl7(to, new TextEncoder().encode(withUnit));
   expect(ack.status).toBe(200);
   const submission = await submissionOf(to, `hl7:DPI-DEMO|CHD:${id}`);
-  expect(submission, 'the message was not stored').toBeDefined();
+  expect(submission, `the message was not stored: ${readAck(ack.body).text}`).toBeDefined();
   return to.waitFor(submission!, (s) => ENDED.includes(s.status));
 }
 
@@ -183,6 +193,16 @@ describe('each site has its own rules file and deposits under its own structure'
       site: '999000027',
     });
     expect(south.decision).toMatchObject([{ rulesVersion: expect.stringMatching(/^rules-sud\.yaml#/) }]);
+  });
+
+  it('a structure the message names (PRT-8) is the site, whatever the unit: its rules, its VIHF', async () => {
+    // PRT-8 names the main site (FINEG 999000019); the MDA unit would be the southern one.
+    const named = await fromUnit('MDA', sites, SENDER_PRT);
+    expect({ status: named.status, site: named.mapping?.documents[0]?.site }).toEqual({
+      status: 'skipped',
+      site: '999000019',
+    });
+    expect(named.decision).toMatchObject([{ rulesVersion: expect.stringMatching(/^rules-nord\.yaml#/) }]);
   });
 
   it("the deposit's VIHF names the site's structure, and so does the deletion of the document", async () => {

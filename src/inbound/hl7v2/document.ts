@@ -9,6 +9,7 @@
 import type { Config } from '../../config/schema.ts';
 import type { IssueCollector } from '../../errors/catalogue.ts';
 import { type IdSource, newEntryUUID, newOid } from '../../model/ids.ts';
+import { own } from '../../model/own.ts';
 import type { Author, Code, DocumentEntry, InstanceId, Patient } from '../../model/types.ts';
 import { OID, PATIENT_CLASS_CONTENT_TYPE } from '../../model/vocabulary.ts';
 import { cdaEntry, readCarriedHeader } from './cda-entry.ts';
@@ -50,7 +51,7 @@ export function contentTypeOf(msg: Hl7Message, issues: IssueCollector): Code {
   if (!pv1) issues.add('HL7_SEGMENT_SEQUENCE', 'PV1', 'the PV1 segment is missing');
   else if (!patientClass)
     issues.add('HL7_REQUIRED_FIELD', path(pv1, 2), 'the patient class (PV1-2) is missing');
-  return { code: PATIENT_CLASS_CONTENT_TYPE[patientClass] ?? '97', codeSystem: OID.contentType };
+  return { code: own(PATIENT_CLASS_CONTENT_TYPE, patientClass) ?? '97', codeSystem: OID.contentType };
 }
 
 /** OBX-3 as a type code (a local one through the mapping); OBR-4 must name the same type ("OBX-3 = OBR-4"). */

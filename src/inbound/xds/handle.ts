@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config/schema.ts';
 import { GatewayError } from '../../errors/catalogue.ts';
 import { acceptSubmission, type IntakeDeps } from '../../intake/accept.ts';
+import { unmapped } from '../../intake/mapping.ts';
 import { type IdSource, randomIds } from '../../model/ids.ts';
 import { XDS } from '../../model/vocabulary.ts';
 import { standaloneXml } from '../../soap/envelope.ts';
@@ -97,7 +98,7 @@ async function accept(
     return [];
   }
   const result = await storeStep(() =>
-    acceptSubmission(deps, { source: 'xds', submission, identity, contentHash }, now),
+    acceptSubmission(deps, { source: 'xds', ...unmapped(submission), identity, contentHash }, now),
   );
   if (result.kind === 'conflict') {
     const where = rimLocation(
