@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_PDF } from '../../fixtures/cda/sample.ts';
-import { context } from '../../fixtures/hl7v2/context.ts';
+import { context, rejection } from '../../fixtures/hl7v2/context.ts';
 import { bytes, ed, message } from '../../fixtures/hl7v2/messages.ts';
 import { translateHl7 } from '../../src/inbound/hl7v2/translate.ts';
 import { applyMapping } from '../../src/mappings/apply.ts';
@@ -90,4 +90,33 @@ it('PV1-2 = toString: the volet table gives the default activity (97), not a fun
   const intake = translateHl7(bytes(text.replace(/PV1\|1\|O\|/, 'PV1|1|toString|')), context());
   if (intake.kind !== 'documents') throw new Error(intake.kind);
   expect(intake.documents[0]!.submission.contentTypeCode.code).toBe('97');
+});
+
+describe("the volet's tables, keyed by the sender's codes", () => {
+  const pdf = () =>
+    message({
+      type: 'MDM',
+      txa12: '1.2.250.1.999.1.3.2',
+      documents: [{ ed: ed(TINY_PDF, 'application', 'pdf') }],
+    });
+  it.each([
+    [
+      'MSH-9 constructor',
+      (t: string) => t.replace('|MDM^T02^MDM_T02|', '|constructor^T02^MDM_T02|'),
+      'MSH[1]-9.1',
+    ],
+    ['ORC-1 constructor', (t: string) => t.replace('ORC|NW', 'ORC|constructor'), 'ORC[1]-1'],
+    ['OBX-11 toString', (t: string) => t.replace(/\|F(\r|$)/, '|toString$1'), 'OBX[1]-11'],
+    [
+      'OBX-3.3 constructor',
+      (t: string) => t.replaceAll('11490-0^Lettre de sortie^LN', '11490-0^Lettre^constructor'),
+      'OBX[1]-3.3',
+    ],
+  ])('%s: refused at that field, as any unknown code', (_name, change, where) => {
+    const text = pdf();
+    const changed = change(text);
+    expect(changed).not.toBe(text);
+    const err = rejection(() => translateHl7(bytes(changed), context()));
+    expect(err.issues.map((i) => i.path)).toContain(where);
+  });
 });

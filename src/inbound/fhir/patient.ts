@@ -12,6 +12,7 @@ import type {
 } from '@medplum/fhirtypes';
 import type { IssueCollector } from '../../errors/catalogue.ts';
 import { systemToOid } from '../../model/code-systems.ts';
+import { own } from '../../model/own.ts';
 import type { IdentityStatus, InstanceId, Patient, Sex } from '../../model/types.ts';
 import { INS_OIDS } from '../../model/vocabulary.ts';
 import { containedTarget, identifierWithOid, referencedIdentifier } from './fhir-values.ts';
@@ -176,7 +177,7 @@ function readTraits(
     usedFamilyName: usual?.family && usual.family !== official.family ? usual.family : undefined,
     givenNames: official.given,
     birthDate: patient.birthDate.replace(/-/g, ''),
-    sex: SEX[patient.gender] ?? 'U',
+    sex: own(SEX, patient.gender) ?? 'U',
     birthPlaceCode: birthPlaceCode(patient.extension),
     identityStatus: status,
   };

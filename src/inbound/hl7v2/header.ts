@@ -6,6 +6,7 @@
  * IHE PAM National extension France 2.11 (ADT, MSH-12 `2.5`)].
  */
 import { GatewayError, IssueCollector } from '../../errors/catalogue.ts';
+import { own } from '../../model/own.ts';
 import { all, get, type Hl7Message, parseHl7, reencode, repetitions } from './message.ts';
 import type { Hl7Header } from './types.ts';
 
@@ -80,7 +81,7 @@ export function checkHeader(msg: Hl7Message, header: Hl7Header): MessageKind {
   const issues = new IssueCollector();
   const msh = msg.segments[0];
   const [type, event] = header.messageType.split('^') as [string, string];
-  const events = SUPPORTED_EVENTS[type];
+  const events = own(SUPPORTED_EVENTS, type);
   if (!type) issues.add('HL7_REQUIRED_FIELD', 'MSH[1]-9', 'the message type is missing');
   else if (!events) {
     issues.add(

@@ -13,6 +13,7 @@
  * | delete  | T04       | CA    | D      |
  */
 import type { IssueCollector } from '../../errors/catalogue.ts';
+import { own } from '../../model/own.ts';
 import { all, get, type Hl7Message, path, type Segment } from './message.ts';
 
 export type Action = 'new' | 'replace' | 'delete';
@@ -40,11 +41,11 @@ export function readAction(
   if (orcs.length > 1)
     issues.add('HL7_CARDINALITY', 'ORC[2]', 'one ORC segment only (one request per message)');
   const control = get(msg, orc, 1);
-  const fromOrc = BY_ORDER_CONTROL[control];
+  const fromOrc = own(BY_ORDER_CONTROL, control);
   if (orc && !control) issues.add('HL7_REQUIRED_FIELD', path(orc, 1), 'the order control code is missing');
   else if (orc && !fromOrc)
     issues.add('HL7_TABLE_VALUE', path(orc, 1), 'the order control code must be NW, RO or CA');
-  const fromEvent = BY_EVENT[event];
+  const fromEvent = own(BY_EVENT, event);
   const action = fromEvent ?? fromOrc;
   if (orc && fromEvent && fromOrc && fromOrc !== fromEvent) {
     issues.add(
@@ -55,7 +56,7 @@ export function readAction(
   }
   for (const obx of documents) {
     const status = get(msg, obx, 11);
-    const fromObx = BY_RESULT_STATUS[status];
+    const fromObx = own(BY_RESULT_STATUS, status);
     if (!status) issues.add('HL7_REQUIRED_FIELD', path(obx, 11), 'the result status (OBX-11) is missing');
     else if (!fromObx) issues.add('HL7_TABLE_VALUE', path(obx, 11), 'the result status must be F, C or D');
     else if (action && fromObx !== action) {

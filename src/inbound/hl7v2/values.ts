@@ -6,6 +6,7 @@
 import { hl7TsToIso } from '../../cda/time.ts';
 import type { IssueCollector } from '../../errors/catalogue.ts';
 import { isOid } from '../../model/code-systems.ts';
+import { own } from '../../model/own.ts';
 import type { Code } from '../../model/types.ts';
 import { OID } from '../../model/vocabulary.ts';
 
@@ -35,7 +36,7 @@ export type LocalTypes = (code: string) => Code | undefined;
 
 /** The national code system of an HL7 document type coding system (LN, TRE_A05 or their OIDs), if it is one. */
 export function nationalTypeSystem(system: string): string | undefined {
-  return TYPE_CODE_SYSTEMS[system.toUpperCase()] ?? TYPE_CODE_SYSTEMS[system];
+  return own(TYPE_CODE_SYSTEMS, system.toUpperCase()) ?? own(TYPE_CODE_SYSTEMS, system);
 }
 
 export function typeCode(
