@@ -7,6 +7,7 @@
 import type { DocumentReference } from '@medplum/fhirtypes';
 import { type Request, type Response, Router } from 'express';
 import type { Config } from '../config/schema.ts';
+import { GatewayError } from '../errors/catalogue.ts';
 import { documentReferenceToSubmission, type FhirMapContext } from '../inbound/fhir/document-reference.ts';
 import { acceptSubmission, type IntakeDeps } from '../intake/accept.ts';
 import { mapSubmission, typedDocumentReference } from '../intake/mapping.ts';
@@ -57,15 +58,20 @@ export function fhirRoutes(deps: FhirRouteDeps): Router {
     const now = new Date();
     const predecessor = await storeCall(() => predecessorOf(deps, body));
     let submission: Submission;
+    const typed = typedDocumentReference(deps.mappings, body);
     try {
-      submission = documentReferenceToSubmission(typedDocumentReference(deps.mappings, body), {
+      submission = documentReferenceToSubmission(typed.doc, {
         config: deps.fullConfig,
         ids: randomIds,
         now,
         predecessor,
       });
     } catch (thrown) {
-      const err = malformedInput(thrown, 'DocumentReference');
+      const failed = malformedInput(thrown, 'DocumentReference');
+      // A local type the mapping does not know: say so, beside what the FHIR checks found.
+      const err = typed.issues.length
+        ? new GatewayError(failed.code, [...typed.issues, ...failed.issues])
+        : failed;
       res.status(statusOf(err)).type('application/fhir+json').json(outcomeOf(err));
       return;
     }

@@ -13,6 +13,7 @@
  * author institution.
  */
 import type { DocumentReference } from '@medplum/fhirtypes';
+import type { Issue } from '../errors/catalogue.ts';
 import type { LocalTypes } from '../inbound/hl7v2/values.ts';
 import { applyMapping } from '../mappings/apply.ts';
 import { resolveTypeCode } from '../mappings/check.ts';
@@ -114,13 +115,24 @@ export function localTypes(
 /**
  * The DocumentReference with a local type the mapping knows replaced by its
  * DMP type, so the FHIR translator (which accepts JDV_J66 types only) takes
- * it; unchanged when the type is national or the mapping does not know it.
+ * it; unchanged when the type is national or the mapping does not know it,
+ * and then `issues` says so (for the sender, beside the translator's own).
  */
 export function typedDocumentReference(
   source: MappingSource | undefined,
   doc: DocumentReference,
-): DocumentReference {
+): { readonly doc: DocumentReference; readonly issues: readonly Issue[] } {
   const facts = fhirFacts(doc, {});
   const mapping = mappingOf(source?.current, facts);
-  return mapping ? withMappedType(doc, applyMapping(facts, mapping)) : doc;
+  if (!mapping) return { doc, issues: [] };
+  const result = applyMapping(facts, mapping);
+  const sent = facts.documentType;
+  // Told to the sender: no file names of the gateway's (the dry run shows them).
+  const issues: Issue[] = result.issues
+    .filter((i) => sent && i.path === sent.path)
+    .map((i) => ({
+      ...i,
+      message: `${sent!.value.code} is neither a DMP document type (JDV_J66) nor a local type the establishment's mapping knows`,
+    }));
+  return { doc: withMappedType(doc, result), issues };
 }

@@ -120,7 +120,12 @@ it('a local type the mapping does not know is refused at intake, naming the fiel
   doc.type = { coding: [{ system: 'urn:chu-demo:types', code: 'NO-SUCH-TYPE' }] };
   const res = await gw.post(doc);
   expect(res.status).toBe(422);
-  expect(JSON.stringify(res.json)).toContain('DocumentReference.type');
+  const issues = (res.json.issue ?? []).map((i) => `${i.expression?.[0]}: ${i.details?.text}`);
+  expect(issues).toContainEqual(
+    expect.stringMatching(
+      /^DocumentReference\.type\.coding\[0\]: NO-SUCH-TYPE is neither a DMP document type \(JDV_J66\) nor a local type the establishment's mapping knows$/,
+    ),
+  );
 });
 
 describe("HL7 local document types (OBX-3 in the sender's own coding system)", () => {
