@@ -1,28 +1,16 @@
-/**
- * The running gateway decides with the mapping's facts, as the dry run does:
- * the example establishment (mappings/chu-demo.yaml and its CME rules) fed
- * through the real doors, worker and sandbox DMP. Rules keyed on the local
- * unit, the unit's specialty and the local type fire; the mapped codes reach
- * the DMP; the record names the mapping file, its version and the facts the
- * rules matched on.
- */
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_PDF } from '../../fixtures/cda/sample.ts';
 import { cdaN1 } from '../../fixtures/hl7v2/cda.ts';
 import { bytes, ed, message, SENDER_PRT } from '../../fixtures/hl7v2/messages.ts';
 import { freshOid, mdmWithCda, postHl7, readAck, submissionOf } from '../hl7v2/support.ts';
 import {
-  EXAMPLE_MAPPINGS,
   freshDocument,
   idFrom,
   type SubmissionView,
   startExampleGateway,
-  startTestGateway,
   type TestGateway,
 } from '../support/gateway.ts';
+import { startTwoSiteGateway } from './support.ts';
 
 const ENDED = ['deposited', 'skipped', 'rejected', 'failed'];
 let gw: TestGateway;
@@ -172,15 +160,7 @@ describe("HL7 local document types (OBX-3 in the sender's own coding system)", (
 describe('each site has its own rules file and deposits under its own structure', () => {
   let sites: TestGateway;
   beforeAll(async () => {
-    // The example mapping, and one rules file per site: the main site feeds nothing automatically, the
-    // southern site (where the mapping puts the MDA unit) feeds everything.
-    const dir = mkdtempSync(join(tmpdir(), 'gw-sites-'));
-    copyFileSync(join(EXAMPLE_MAPPINGS, 'chu-demo.yaml'), join(dir, 'chu-demo.yaml'));
-    const rules = (id: string, site: string, action: string) =>
-      `kind: rules\nid: ${id}\nestablishment: CHU\nsites: ['${site}']\ndefault: ${action}\nrules: []\n`;
-    writeFileSync(join(dir, 'rules-nord.yaml'), rules('nord', '999000019', 'skip'));
-    writeFileSync(join(dir, 'rules-sud.yaml'), rules('sud', '999000027', 'feed'));
-    sites = await startTestGateway({ feeding: { policy: 'rules' }, mappings: { dir } });
+    sites = await startTwoSiteGateway();
   });
   afterAll(async () => {
     await sites?.close();

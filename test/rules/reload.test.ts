@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freshDocument, idFrom, startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { rulesFile } from './support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gw-reload-'));
-const rules = (action: string) =>
-  `kind: rules\nid: reload\nestablishment: Test\nsites: ['999000019']\ndefault: ${action}\nrules: []\n`;
+const rules = (action: string) => rulesFile('reload', '999000019', action);
 let gw: TestGateway;
 beforeAll(async () => {
   writeFileSync(join(dir, 'rules.yaml'), rules('feed'));

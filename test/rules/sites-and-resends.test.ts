@@ -1,31 +1,14 @@
-/**
- * Site and feeding facts at the doors, with one rules file per site (north
- * 999000019: default skip; south 999000027: default feed):
- * 1. the same HL7 document resent under a new MSH-10 with another unit (so
- *    other facts for the rules) is another document under the same id: AE
- *    DOCUMENT_CONFLICT, never AA with the first facts deciding;
- * 2. an MHD bundle is not mapped: its site, for the rules and the VIHF, is
- *    the structure of its author institution.
- */
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cdaN1 } from '../../fixtures/hl7v2/cda.ts';
 import { freshOid, mdmWithCda, postHl7, readAck, submissionOf } from '../hl7v2/support.ts';
 import { mhdBundle } from '../mhd/bundles.ts';
-import { EXAMPLE_MAPPINGS, startTestGateway, type TestGateway } from '../support/gateway.ts';
+import type { TestGateway } from '../support/gateway.ts';
+import { startTwoSiteGateway } from './support.ts';
 
 const ENDED = ['deposited', 'skipped', 'rejected', 'failed'];
 let gw: TestGateway;
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rv-sites-'));
-  copyFileSync(join(EXAMPLE_MAPPINGS, 'chu-demo.yaml'), join(dir, 'chu-demo.yaml'));
-  const rules = (id: string, site: string, action: string) =>
-    `kind: rules\nid: ${id}\nestablishment: CHU\nsites: ['${site}']\ndefault: ${action}\nrules: []\n`;
-  writeFileSync(join(dir, 'rules-nord.yaml'), rules('nord', '999000019', 'skip'));
-  writeFileSync(join(dir, 'rules-sud.yaml'), rules('sud', '999000027', 'feed'));
-  gw = await startTestGateway({ feeding: { policy: 'rules' }, mappings: { dir } });
+  gw = await startTwoSiteGateway();
 });
 afterAll(async () => {
   await gw?.close();
