@@ -219,6 +219,15 @@ export const configSchema = z.object({
       concurrency: z.number().int().min(1).max(256).default(8),
       /** How long a worker may hold a job without renewing its lock before another takes it over (crash recovery). */
       lockDurationMs: z.number().int().min(1000).default(30_000),
+      /**
+       * A replacement the gateway makes itself (an announcement release, an accepted visibility change)
+       * never ends `failed`: past its attempts it waits this long and tries again, until the DMP answers.
+       */
+      lifecycleRetryMs: z
+        .number()
+        .int()
+        .min(1000)
+        .default(15 * 60_000),
       /** How often stuck records (stored, no job) are re-enqueued. */
       reconcileEveryMs: z.number().int().min(1000).default(60_000),
       /** Time in-flight jobs get to finish on shutdown. */

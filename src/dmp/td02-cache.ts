@@ -55,7 +55,7 @@ export class Td02Cache {
     if (!this.#source) return 'error';
     const answer = await this.#source.checkPatient(patient);
     if (typeof answer !== 'string') return 'error';
-    await this.#redis.set(key, answer, 'EX', this.#ttlSeconds);
+    if (this.#ttlSeconds > 0) await this.#redis.set(key, answer, 'EX', this.#ttlSeconds); // 0: never cached
     return answer;
   }
 

@@ -17,7 +17,7 @@ import type { Visibility } from '../model/types.ts';
 import { sameVisibility } from '../policy/visibility.ts';
 import { isMinorAt } from '../rules/age.ts';
 import { sha256Hex } from '../store/identity.ts';
-import { ENDED_UNSENT, type Refusal, refuse } from './refusal.ts';
+import { neverReachedDmp, type Refusal, refuse } from './refusal.ts';
 import { NEEDS_SENDER, needsSender } from './replacement.ts';
 import { createReplacement, flagsKey, type LifecycleDeps } from './schedule.ts';
 
@@ -53,7 +53,7 @@ export async function changeVisibility(
   if (!entry) return refuse(404, 'no such document in this submission');
   const next = await deps.facts.successor(uid);
   const rival = next ? await deps.store.get(next) : undefined;
-  if (rival && !ENDED_UNSENT.has(rival.status))
+  if (rival && !neverReachedDmp(rival))
     return refuse(409, `a newer version or a deletion of the document exists: submission ${next}`);
   const original = await deps.store.payload(submissionId);
   if (!original || 'kind' in original)

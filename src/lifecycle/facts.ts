@@ -18,14 +18,17 @@ export const WAITERS_TTL_SECONDS = 400 * 24 * 3600;
 
 /**
  * Claims the successor slot of a document: free, already ours, or held by a
- * record that ended without reaching the DMP. KEYS: next. ARGV: id, prefix.
+ * record that ended without reaching the DMP (a `failed` one whose last
+ * request may have landed still holds it). KEYS: next. ARGV: id, prefix.
  * Answers 'ok' or the id of the live successor.
  */
 const CLAIM_SUCCESSOR = `
 local current = redis.call('GET', KEYS[1])
 if current and current ~= ARGV[1] then
-  local s = redis.call('HGET', ARGV[2] .. ':sub:' .. current, 'status')
+  local key = ARGV[2] .. ':sub:' .. current
+  local s = redis.call('HGET', key, 'status')
   if s and not (s == 'rejected' or s == 'failed' or s == 'cancelled' or s == 'skipped') then return current end
+  if s == 'failed' and redis.call('HGET', key, 'landing') == '1' then return current end
 end
 redis.call('SET', KEYS[1], ARGV[1])
 return 'ok'

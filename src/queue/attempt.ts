@@ -114,7 +114,11 @@ export class RetryableDepositError extends Error {
   }
 }
 
-/** Ends a transient failure: retry, or `failed` when this was the last attempt. */
+/**
+ * Ends a transient failure: retry, or `failed` when this was the last attempt. A replacement the gateway
+ * makes itself has no sender to send it again: past its attempts it waits and tries again (the legal
+ * release limit, an operator's accepted change), its record `held` with the reason.
+ */
 export async function retryOrFail(
   id: string,
   attempt: Attempt,
@@ -122,6 +126,13 @@ export async function retryOrFail(
   reason: string,
   codes: readonly string[],
 ): Promise<never> {
+  if (attempt.number >= attempt.max && deps.lifecycle && attempt.delayUntil) {
+    const stored = await deps.store.get(id);
+    if (stored?.record.lifecycle) {
+      const until = new Date(Date.now() + deps.lifecycle.config.queue.lifecycleRetryMs);
+      return park(id, attempt, deps, until, `${reason}; tried ${attempt.number} times, trying again`);
+    }
+  }
   if (attempt.number >= attempt.max) {
     await deps.store.transition(
       id,

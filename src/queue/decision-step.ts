@@ -56,10 +56,11 @@ async function decideEach(
   now: Date,
   feeding: readonly FeedingFacts[],
   rulesOf: (i: number) => RulesInput,
+  withPatientFacts = true,
 ): Promise<Decided> {
   const dmp = await policy.dmpStatus(submission.patient);
   if (dmp === 'error') return { kind: 'retry', reason: 'TD0.2: the DMP state of the patient is unknown' };
-  const patient = await policy.patientFacts(submission.patient);
+  const patient = withPatientFacts ? await policy.patientFacts(submission.patient) : undefined;
   const decisions = submission.documents.map((doc, i) => {
     const { site: _site, ...mapped } = feeding[i] ?? {};
     return decide(
@@ -95,17 +96,19 @@ function ended(decided: Decided): Ended | undefined {
 }
 
 /**
- * The hard blocks alone, for a replacement the gateway makes itself (an announcement release, an
- * operator's visibility change): the CME rules decided when the document was first sent, but what no
- * rule can lift still holds when the replacement goes (the patient has opposed feeding since, the DMP
- * was closed). `undefined`: nothing blocks it.
+ * The hard blocks that still apply to a replacement the gateway makes itself (an announcement release,
+ * an operator's visibility change) of a document already in the DMP: the CME rules, the identity and the
+ * confidentiality were decided when it was first sent, and an opposition to feeding since is about new
+ * documents, not about who may see one already there (a release carries out the legal limit; a mask or
+ * a minor's secrecy only narrows who sees it). A DMP closed or absent (TD0.2) receives nothing.
+ * `undefined`: nothing blocks it.
  */
 export async function hardBlocked(
   submission: Submission,
   policy: FeedingPolicy,
   now: Date,
 ): Promise<Ended | undefined> {
-  return ended(await decideEach(submission, policy, now, [], () => IMPLICIT_RULES));
+  return ended(await decideEach(submission, policy, now, [], () => IMPLICIT_RULES, false));
 }
 
 /**

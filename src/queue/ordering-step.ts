@@ -22,6 +22,7 @@ import type { DocumentEntry, Submission } from '../model/types.ts';
 import { STATUS } from '../model/vocabulary.ts';
 import { type StoredSubmission, TERMINAL } from '../store/records.ts';
 import { type Attempt, type ProcessorDeps, park, reject, retryOrFail, settle } from './attempt.ts';
+import { enqueueDeposit } from './deposit-queue.ts';
 
 /** How often a waiting replacement looks at its predecessor again when no wake-up came. */
 export const RECHECK_MS = 30_000;
@@ -114,6 +115,19 @@ async function takeOver(
     const claim = await facts.claimSuccessor(target.uid, id);
     if (claim.ok) return { kind: 'go', value: target };
     let rival = await deps.store.get(claim.by);
+    if (rival?.status === 'failed' && rival.mayHaveLanded) {
+      // The newer version's last request may have reached the DMP: nothing goes over it before it is
+      // known. Its replay looks it up by ITI-18 first (recovered if it landed, sent again if not).
+      await replayMaybeLanded(deps, claim.by, rival.jobId);
+      await facts.addWaiter('after', rival.record.documents[0]?.uniqueId ?? target.uid, id);
+      return park(
+        id,
+        attempt,
+        deps,
+        new Date(Date.now() + RECHECK_MS),
+        `${target.uid}: its newer version may have reached the DMP; replayed to find out`,
+      );
+    }
     if (rival && !TERMINAL.has(rival.status)) {
       await facts.addWaiter('after', rival.record.documents[0]?.uniqueId ?? target.uid, id);
       rival = await deps.store.get(claim.by); // registered first, then looked again: no wake-up is lost
@@ -128,6 +142,18 @@ async function takeOver(
     target = { uid: next.uniqueId, entryUUID: next.entryUUID, versionNumber: next.versionNumber };
   }
   return chainBroken(id, attempt, deps, 'too many versions', uid);
+}
+
+/** Queues a replay of a failed record whose request may have landed (compare-and-set: once per failure). */
+async function replayMaybeLanded(deps: ProcessorDeps, id: string, jobId: string | undefined): Promise<void> {
+  const ports = deps.lifecycle!;
+  await enqueueDeposit(ports.queue, deps.store, ports.config, id, {
+    expectedJobId: jobId,
+    allowed: ['failed'],
+    jobId: `${id}-r%n`,
+    event: 'replayed',
+    counter: 'replays',
+  });
 }
 
 /** Resolves (and orders) the predecessor of every replacing document of a submission about to be sent. */

@@ -19,7 +19,8 @@ const TERMINAL_TEST = `(s == 'deposited' or s == 'deleted' or s == 'skipped' or 
  * ARGV: id, contentHash, record, payload, event, nowMs, status, nowIso, retentionSeconds, prefix, then the
  * uniqueIds of the other documents (each indexed like the first).
  * A claimed identity answers `id|hash` (duplicate or conflict), except when its record ended rejected,
- * failed or cancelled and the content differs: the corrected document then replaces it (answers `created|<old id>`).
+ * failed, cancelled or skipped and the content differs: the corrected document then replaces it (answers
+ * `created|<old id>`).
  */
 export const CREATE = `
 local existing = redis.call('GET', KEYS[1])
@@ -28,7 +29,7 @@ if existing then
   local id, hash = string.match(existing, '^(.-)|(.*)$')
   if id == ARGV[1] then return 'created' end
   local s = redis.call('HGET', ARGV[10] .. ':sub:' .. id, 'status')
-  if hash == ARGV[2] or not (s == 'rejected' or s == 'failed' or s == 'cancelled') then return existing end
+  if hash == ARGV[2] or not (s == 'rejected' or s == 'failed' or s == 'cancelled' or s == 'skipped') then return existing end
   supersedes = id
 end
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2])

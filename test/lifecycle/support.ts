@@ -50,10 +50,16 @@ export const TYPES = {
   lab: { system: 'http://loinc.org', code: '11502-2', display: "CR d'examens biologiques" },
 } as const;
 
-export async function lifecycleGateway(): Promise<TestGateway> {
+export async function lifecycleGateway(
+  overrides: Parameters<typeof startTestGateway>[0] = {},
+): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'gw-lifecycle-'));
   writeFileSync(join(dir, 'rules-test.yaml'), RULES);
-  return startTestGateway({ feeding: { policy: 'rules' }, mappings: { dir } });
+  return startTestGateway({
+    ...overrides,
+    feeding: { ...overrides.feeding, policy: 'rules' },
+    mappings: { dir },
+  });
 }
 
 type Doc = ReturnType<typeof freshDocument>;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cdaN1 } from '../../fixtures/hl7v2/cda.ts';
+import { SENDER_PRT } from '../../fixtures/hl7v2/messages.ts';
 import { freshOid, mdmWithCda, postHl7, readAck, submissionOf } from '../hl7v2/support.ts';
 import { mhdBundle } from '../mhd/bundles.ts';
 import type { TestGateway } from '../support/gateway.ts';
@@ -14,33 +15,46 @@ afterAll(async () => {
   await gw?.close();
 });
 
+/** The sender PRT without PRT-8: the units decide the site. */
+const SENDER_WITHOUT_SITE = SENDER_PRT.split('|').slice(0, 8).join('|');
+
 function fromUnit(id: string, unit: string, controlId: string): Uint8Array {
   const cda = cdaN1({ id, creationTime: '2026-12-01T10:00:00Z' });
-  const text = Buffer.from(mdmWithCda(id, { cda, controlId })).toString('utf8');
+  const text = Buffer.from(mdmWithCda(id, { cda, controlId, sender: SENDER_WITHOUT_SITE })).toString('utf8');
   const withUnit = text.replace(/PV1\|1\|O\|/, `PV1|1|O|${unit}^^^CHD|`);
   expect(withUnit).not.toBe(text);
   return new TextEncoder().encode(withUnit);
 }
 
-describe('HL7: the same document resent with another unit (another site)', () => {
-  it('is not silently acknowledged AA while the first unit/site keeps deciding', async () => {
+describe('HL7: the same document resent with another unit (so another site and other rules)', () => {
+  it('after a deposit: refused (AE, DOCUMENT_CONFLICT), the deposited record unchanged', async () => {
     const id = freshOid();
-    // First sent from a unit of the south site (MDA), then corrected to CARDIO (north site).
+    // First sent from a unit of the south site (MDA: fed), then "corrected" to CARDIO (north site).
     const first = readAck((await postHl7(gw, fromUnit(id, 'MDA', `R1-${id.slice(-10)}`))).body);
     expect(first.code).toBe('AA');
     const sub = (await submissionOf(gw, `hl7:DPI-DEMO|CHD:${id}`))!;
-    await gw.waitFor(sub, (s) => ENDED.includes(s.status));
+    expect((await gw.waitFor(sub, (s) => ENDED.includes(s.status))).status).toBe('deposited');
     const second = readAck((await postHl7(gw, fromUnit(id, 'CARDIO', `R2-${id.slice(-10)}`))).body);
+    expect(second.code).toBe('AE');
+    expect(second.text).toContain('was already received from this sender with other content');
     const view = await gw.status(sub);
-    // Either the correction is refused (AE, conflict), or it is what the record holds.
-    const seen = {
-      ack: second.code,
-      unit: view.mapping?.documents[0]?.unit,
-      site: view.mapping?.documents[0]?.site,
-      status: view.status,
-    };
-    // Today: { ack: 'AA', unit: 'MDA', site: '999000027', status: 'deposited' }: the correction is dropped.
-    expect(second.code === 'AE' || seen.unit === 'CARDIO', JSON.stringify(seen)).toBe(true);
+    expect(view.mapping?.documents[0]).toMatchObject({ unit: 'MDA', site: '999000027' });
+  });
+
+  it('after a skip: the corrected document replaces the skipped one and is decided again', async () => {
+    const id = freshOid();
+    // First from CARDIO (north: not fed), then corrected to MDA (south: fed).
+    expect(readAck((await postHl7(gw, fromUnit(id, 'CARDIO', `S1-${id.slice(-10)}`))).body).code).toBe('AA');
+    const skipped = (await submissionOf(gw, `hl7:DPI-DEMO|CHD:${id}`))!;
+    expect((await gw.waitFor(skipped, (s) => ENDED.includes(s.status))).status).toBe('skipped');
+    expect(readAck((await postHl7(gw, fromUnit(id, 'MDA', `S2-${id.slice(-10)}`))).body).code).toBe('AA');
+    const corrected = (await submissionOf(gw, `hl7:DPI-DEMO|CHD:${id}`))!;
+    expect(corrected).not.toBe(skipped);
+    const done = await gw.waitFor(corrected, (s) => ENDED.includes(s.status));
+    expect({ status: done.status, unit: done.mapping?.documents[0]?.unit }).toEqual({
+      status: 'deposited',
+      unit: 'MDA',
+    });
   });
 });
 

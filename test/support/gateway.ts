@@ -67,6 +67,7 @@ export async function startTestGateway(
       maxBackoffMs: 200,
       lockDurationMs: 2_000,
       reconcileEveryMs: 1_000,
+      lifecycleRetryMs: 1_000,
       shutdownGraceMs: 2_000,
     },
   };
