@@ -195,6 +195,8 @@ function evaluate(p: Prepared, options: DryRunOptions, now: Date): DryRunDocumen
     sender: document.visibility,
     senderSecretConnection: p.secretConnection,
     secrecyRequested: options.secrecyRequested ?? false,
+    // A dry run looks no earlier version up.
+    maskKept: false,
     rules: decision.visibilityDefaults,
     minor: isMinorAt(submission.patient.birthDate, document.creationTime) ?? true,
     announcementReleased: options.announcementReleased ?? false,

@@ -15,6 +15,7 @@ import { fhirFacts } from '../intake/source-facts.ts';
 import { randomIds, uuidToOid } from '../model/ids.ts';
 import type { Submission } from '../model/types.ts';
 import { canonicalJson, sha256Hex } from '../store/identity.ts';
+import { sentDocument } from '../store/sent-version.ts';
 import { malformedInput, outcome, outcomeOf, statusOf } from './operation-outcome.ts';
 import { storeCall } from './store-errors.ts';
 
@@ -38,7 +39,7 @@ async function predecessorOf(
   if (!uniqueId) return undefined;
   const id = await deps.store.byDocumentUniqueId(uniqueId);
   const stored = id ? await deps.store.get(id) : undefined;
-  const prev = stored?.record.documents.find((d) => d.uniqueId === uniqueId);
+  const prev = stored && sentDocument(stored, uniqueId);
   return prev
     ? { setId: prev.setId, versionNumber: prev.versionNumber, entryUUID: prev.entryUUID }
     : undefined;

@@ -39,6 +39,7 @@ import { patientIndexKey } from '../patients/facts.ts';
 import { loadPayloadKey } from '../store/crypto.ts';
 import { FhirIndex } from '../store/fhir-index.ts';
 import { canonicalJson, sha256Hex } from '../store/identity.ts';
+import { asSent } from '../store/sent-version.ts';
 import { malformedInput, outcome, outcomeOf } from './operation-outcome.ts';
 import { StoreUnavailable, storeCall } from './store-errors.ts';
 
@@ -126,9 +127,11 @@ async function predecessors(deps: MhdRouteDeps, index: FhirIndex, body: unknown)
       : target.uniqueId &&
         ((await index.byUniqueId(target.uniqueId)) ?? (await deps.store.byDocumentUniqueId(target.uniqueId)));
     const stored = recordId ? await deps.store.get(recordId) : undefined;
-    const doc = stored?.record.documents.find((d) =>
+    const recorded = stored?.record.documents.find((d) =>
       id ? d.entryUUID.replace(/^urn:uuid:/i, '') === id : d.uniqueId === target.uniqueId,
     );
+    // The version the DMP holds, which may be higher than the record's (it followed the gateway's own).
+    const doc = stored && recorded && asSent(stored, recorded);
     if (doc)
       found.set(target.index, {
         setId: doc.setId,

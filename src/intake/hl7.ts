@@ -26,6 +26,7 @@ import { wantsBusinessAck } from '../notify/senders.ts';
 import type { PatientFactsStore } from '../patients/facts.ts';
 import { canonicalJson, sha256Hex } from '../store/identity.ts';
 import type { CreateResult, ReplyChannel } from '../store/records.ts';
+import { sentDocument } from '../store/sent-version.ts';
 import { acceptSubmission, type Inbound, type IntakeDeps } from './accept.ts';
 import {
   type AckMemory,
@@ -72,7 +73,7 @@ async function predecessorFacts(
 ): Promise<PredecessorFacts | undefined> {
   const id = await deps.store.byDocumentUniqueId(uniqueId);
   const stored = id ? await deps.store.get(id) : undefined;
-  const doc = stored?.record.documents.find((d) => d.uniqueId === uniqueId);
+  const doc = stored && sentDocument(stored, uniqueId);
   return doc && { setId: doc.setId, versionNumber: doc.versionNumber, entryUUID: doc.entryUUID };
 }
 
@@ -138,11 +139,19 @@ function replyOf(deps: Hl7IntakeDeps, header: Hl7Header, flags: RoutingFlags): R
   };
 }
 
-/** Fingerprint of a document: its bytes and everything the message says about how to send it. */
-/** Carries the sender's CONNEXION_SECRETE onto the documents (the VIHF of their deposit needs it). */
-function withSecretConnection(doc: Hl7Document): Hl7Document['submission'] {
-  if (!doc.flags.secretConnection) return doc.submission;
-  const documents = doc.submission.documents.map((d) => ({ ...d, secretConnection: true }));
+/**
+ * Carries the sender's CONNEXION_SECRETE (the VIHF of their deposit needs it) and MODIF_CONF_CODE (the
+ * sender restates the confidentiality: a mask an operator set on an earlier version is not kept) onto
+ * the documents.
+ */
+function withRoutingFlags(doc: Hl7Document): Hl7Document['submission'] {
+  const { secretConnection, confidentialityChange } = doc.flags;
+  if (!secretConnection && !confidentialityChange) return doc.submission;
+  const documents = doc.submission.documents.map((d) => ({
+    ...d,
+    ...(secretConnection && { secretConnection: true }),
+    ...(confidentialityChange && { confidentialityChange: true }),
+  }));
   return { ...doc.submission, documents };
 }
 
@@ -183,7 +192,7 @@ async function store(intake: Hl7Intake, bytes: Uint8Array, deps: Hl7IntakeDeps, 
           deps,
           {
             source: 'hl7v2',
-            ...mapSubmission(deps.mappings, withSecretConnection(doc), [facts], deps.config.establishment),
+            ...mapSubmission(deps.mappings, withRoutingFlags(doc), [facts], deps.config.establishment),
             identity: `hl7:${sender}:${uniqueId}`,
             contentHash: documentHash(doc, facts),
             reply: replyOf(deps, intake.header, doc.flags),

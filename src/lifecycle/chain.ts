@@ -9,12 +9,13 @@
  * with it).
  *
  * The chain is read backwards from the records of this gateway (each
- * version names the one it replaces); an event is recorded, and its waiters
+ * version names the one it replaced when it was sent); an event is recorded, and its waiters
  * are woken, on the named version and every earlier one, while a waiter
  * registers on, and looks at, its own version and every earlier one. So the
  * two meet on the named version whichever comes first.
  */
 import type { SubmissionStore } from '../store/records.ts';
+import { sentDocument } from '../store/sent-version.ts';
 import type { LifecycleFacts, WaitKind } from './facts.ts';
 
 /** Longest chain followed (a document with more versions than this is not expected). */
@@ -26,7 +27,8 @@ export async function earlierVersions(store: SubmissionStore, uniqueId: string):
   for (let current = uniqueId; chain.length < MAX_VERSIONS; ) {
     const owner = await store.byDocumentUniqueId(current);
     const stored = owner ? await store.get(owner) : undefined;
-    const previous = stored?.record.documents.find((d) => d.uniqueId === current)?.replaces;
+    // The version it replaced in the DMP: a sender's version may have followed the gateway's own.
+    const previous = stored && sentDocument(stored, current)?.replaces;
     if (!previous || chain.includes(previous)) break;
     chain.push(previous);
     current = previous;

@@ -17,6 +17,7 @@ import type { Visibility } from '../model/types.ts';
 import { sameVisibility } from '../policy/visibility.ts';
 import { isMinorAt } from '../rules/age.ts';
 import { sha256Hex } from '../store/identity.ts';
+import { submissionAsSent } from '../store/sent-version.ts';
 import { neverReachedDmp, type Refusal, refuse } from './refusal.ts';
 import { NEEDS_SENDER, needsSender } from './replacement.ts';
 import { createReplacement, flagsKey, type LifecycleDeps } from './schedule.ts';
@@ -55,12 +56,14 @@ export async function changeVisibility(
   const rival = next ? await deps.store.get(next) : undefined;
   if (rival && !neverReachedDmp(rival))
     return refuse(409, `a newer version or a deletion of the document exists: submission ${next}`);
-  const original = await deps.store.payload(submissionId);
-  if (!original || 'kind' in original)
+  const payload = await deps.store.payload(submissionId);
+  if (!payload || 'kind' in payload)
     return refuse(
       410,
       'the document is no longer kept (retention period over); its sender must send the new version',
     );
+  // The version in the DMP, which may be higher than the sender's (it followed the gateway's own version).
+  const original = submissionAsSent(payload, stored.sent);
   const doc = original.documents.find((d) => d.id.root === uid);
   if (!doc) return refuse(404, 'no such document in this submission');
   if (needsSender(doc)) return refuse(409, NEEDS_SENDER, 'release-needs-sender');

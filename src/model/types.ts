@@ -152,6 +152,11 @@ export interface DocumentEntry {
   readonly replaces?: Predecessor;
   /** The sender asked for the VIHF "connexion secrète" (HL7 MetaDMPMSS `CONNEXION_SECRETE=Y`). */
   readonly secretConnection?: boolean;
+  /**
+   * The sender restates the document's confidentiality with this version (HL7 MetaDMPMSS
+   * `MODIF_CONF_CODE=Y`): a mask an operator set on an earlier version is not kept.
+   */
+  readonly confidentialityChange?: boolean;
 }
 
 export interface Submission {

@@ -12,6 +12,7 @@ const BASE: VisibilityInput = {
   sender: NONE,
   senderSecretConnection: false,
   secrecyRequested: false,
+  maskKept: false,
   rules: { hiddenFromPatient: [], maskedFromProfessionals: [] },
   minor: false,
   announcementReleased: false,
@@ -67,6 +68,16 @@ describe('visibility', () => {
     const adult = visibility({ ...BASE, sender: { ...NONE, hiddenFromLegalRepresentatives: true } });
     expect(adult.flags.hiddenFromLegalRepresentatives).toBe(false);
     expect(adult.reasons.find((r) => r.code === 'INVISIBLE_REPRESENTANTS_LEGAUX')?.set).toBe(false);
+  });
+
+  it("an operator's mask kept from an earlier version is sent and explained", () => {
+    const v = visibility({ ...BASE, maskKept: true });
+    expect(v.confidentialityCodes.map((c) => c.code)).toEqual(['N', 'MASQUE_PS']);
+    expect(v.reasons).toContainEqual({
+      code: 'MASQUE_PS',
+      set: true,
+      text: 'masked from professionals, asked by an operator on an earlier version',
+    });
   });
 
   it('sameVisibility compares the three flags', () => {

@@ -1,6 +1,6 @@
 /**
  * Truth table of the visibility policy: every combination of its boolean
- * inputs (2^12) for each confidentiality N/R/V, each checked against an
+ * inputs (2^13) for each confidentiality N/R/V, each checked against an
  * oracle written plainly here, independently of visibility.ts.
  */
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,8 @@ const INPUTS = [
   'senderLegalReps', // INVISIBLE_REP_LEGAUX from the sender
   'senderMasked', // MASQUE_PS from the sender
   'senderSecret', // CONNEXION_SECRETE from the sender
-  'secrecyRequested', // the minor's secrecy request by API
+  'secrecyRequested', // the minor's secrecy request by API (this version or an earlier one)
+  'maskKept', // MASQUE_PS an operator set on an earlier version, kept
   'ruleHidden', // a rule's INVISIBLE_PATIENT (announcement)
   'ruleMasked', // a rule's MASQUE_PS
   'minor', // patient under 18 at the document date
@@ -49,6 +50,7 @@ function inputOf(c: Case, confidentiality: Confidentiality): VisibilityInput {
     },
     senderSecretConnection: c.senderSecret,
     secrecyRequested: c.secrecyRequested,
+    maskKept: c.maskKept,
     rules: {
       hiddenFromPatient: c.ruleHidden ? ['R-HIDE'] : [],
       maskedFromProfessionals: c.ruleMasked ? ['R-MASK'] : [],
@@ -66,7 +68,7 @@ function inputOf(c: Case, confidentiality: Confidentiality): VisibilityInput {
 
 /** The expected result, stated rule by rule. */
 function oracle(c: Case, confidentiality: Confidentiality) {
-  const masked = c.senderMasked || c.ruleMasked;
+  const masked = c.senderMasked || c.ruleMasked || c.maskKept;
   const askedHidden = c.senderHidden || c.ruleHidden;
   const hidden = askedHidden && !c.released && !c.limitReached;
   const secrecy = c.senderLegalReps || c.secrecyRequested;
@@ -85,8 +87,8 @@ describe('visibility truth table', () => {
   const cases = allCases();
 
   it('covers every combination of the boolean inputs', () => {
-    expect(cases).toHaveLength(4096);
-    expect(new Set(cases.map((c) => JSON.stringify(c))).size).toBe(4096);
+    expect(cases).toHaveLength(8192);
+    expect(new Set(cases.map((c) => JSON.stringify(c))).size).toBe(8192);
   });
 
   for (const confidentiality of ['N', 'R', 'V'] as const) {

@@ -5,7 +5,9 @@
  * its reason [DOMAIN.md §4, §9; VOLET-HL7 MetaDMPMSS; CSP R1111-53
  * (announcement), L1111-5 (minors)]. Pure.
  *
- * - `MASQUE_PS`: set by the sender or by a rule.
+ * - `MASQUE_PS`: set by the sender or by a rule, or kept from an earlier
+ *   version masked by an operator (the sender did not restate the
+ *   confidentiality since: HL7 `MODIF_CONF_CODE`).
  * - `INVISIBLE_PATIENT`: asked by the sender or a rule (announcement
  *   consultation pending); dropped once the announcement took place, and
  *   never kept past the release time: creation + one calendar month (legal
@@ -13,7 +15,8 @@
  *   the caller when to send the replacement without it.
  * - `INVISIBLE_REPRESENTANTS_LEGAUX`: only for a minor who asked for secrecy
  *   (the sender's `INVISIBLE_REP_LEGAUX` flag / FHIR securityLabel, or a
- *   request recorded elsewhere); dropped for an adult.
+ *   request recorded elsewhere, for this version or an earlier one); dropped
+ *   for an adult.
  * - connexion secrète: the sender's `CONNEXION_SECRETE`, or a minor's secrecy
  *   when `secretConnectionForMinorSecrecy` is on.
  * - confidentialityCodes: first N/R/V as given, then the TRE_A07 flags.
@@ -36,8 +39,10 @@ export interface VisibilityInput {
   readonly sender: Visibility;
   /** HL7 `CONNEXION_SECRETE=Y` (RoutingFlags.secretConnection). */
   readonly senderSecretConnection: boolean;
-  /** The minor's secrecy request known from elsewhere than the document's flags (API call). */
+  /** The minor's secrecy request known from elsewhere than the document's flags (API call, earlier versions). */
   readonly secrecyRequested: boolean;
+  /** An operator masked an earlier version (MASQUE_PS), and the sender has not restated the confidentiality since. */
+  readonly maskKept: boolean;
   /** Decision.visibilityDefaults of the feeding rules. */
   readonly rules: RuleVisibility;
   /** Minor at the document date (rules/age.ts isMinorAt; in doubt, true: secrecy is honoured). */
@@ -98,8 +103,12 @@ export function releaseTime(creationTime: string, releaseAfterDays?: number): Da
   return early < month ? early : month;
 }
 
-function who(sender: boolean, ruleIds: readonly string[]): string {
-  const parts = [sender ? 'the sender' : '', ruleIds.length > 0 ? `rule ${ruleIds.join(', ')}` : ''];
+function who(sender: boolean, ruleIds: readonly string[], kept = false): string {
+  const parts = [
+    sender ? 'the sender' : '',
+    ruleIds.length > 0 ? `rule ${ruleIds.join(', ')}` : '',
+    kept ? 'an operator on an earlier version' : '',
+  ];
   return parts.filter(Boolean).join(' and ');
 }
 
@@ -114,12 +123,13 @@ export function visibility(input: VisibilityInput): VisibilityResult {
   ];
   const ruleIds = (ids: readonly string[]) => (ids.length > 0 ? { ruleIds: ids } : {});
 
-  const masked = input.sender.maskedFromProfessionals || input.rules.maskedFromProfessionals.length > 0;
+  const masked =
+    input.sender.maskedFromProfessionals || input.rules.maskedFromProfessionals.length > 0 || input.maskKept;
   if (masked)
     reasons.push({
       code: 'MASQUE_PS',
       set: true,
-      text: `masked from professionals, asked by ${who(input.sender.maskedFromProfessionals, input.rules.maskedFromProfessionals)}`,
+      text: `masked from professionals, asked by ${who(input.sender.maskedFromProfessionals, input.rules.maskedFromProfessionals, input.maskKept)}`,
       ...ruleIds(input.rules.maskedFromProfessionals),
     });
 

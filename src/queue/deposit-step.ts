@@ -16,6 +16,7 @@ import type { Submission } from '../model/types.ts';
 import { STATUS } from '../model/vocabulary.ts';
 import { LifecycleState } from '../store/lifecycle-state.ts';
 import type { SentVisibility, StoredSubmission } from '../store/records.ts';
+import { sentFacts, submissionAsSent } from '../store/sent-version.ts';
 import { type Attempt, type DmpPort, type ProcessorDeps, reject, retryOrFail, succeed } from './attempt.ts';
 import { prepare } from './prepare-step.ts';
 
@@ -91,8 +92,9 @@ export async function depositStep(
         [],
       );
     }
+    // What landed is the version recorded as sent (it may have followed the gateway's own version).
     if (landed)
-      return deposited(id, stored, submission, stored.sent, attempt, deps, {
+      return deposited(id, stored, submissionAsSent(submission, stored.sent), stored.sent, attempt, deps, {
         type: 'recovered',
         outcome: 'found in the DMP (ITI-18)',
       });
@@ -101,7 +103,9 @@ export async function depositStep(
   const prepared = await prepare(id, stored, submission, attempt, deps);
   if (prepared.kind === 'done') return prepared.result;
   const toSend = prepared.submission;
-  if (prepared.sent) await new LifecycleState(store).setSent(id, prepared.sent);
+  // Recorded before the request goes: a later version, or the recovery of a deposit cut off, builds on it.
+  const sent = sentFacts(toSend, prepared.sent, prepared.secretConnection);
+  await new LifecycleState(store).setSent(id, sent);
   let outcome: DmpOutcome;
   try {
     const deposit = buildDeposit(toSend, deps.depositEnv(), { secretConnection: prepared.secretConnection });
@@ -126,7 +130,7 @@ export async function depositStep(
   );
   switch (outcome.kind) {
     case 'success':
-      return deposited(id, stored, toSend, prepared.sent, attempt, deps, {
+      return deposited(id, stored, toSend, sent, attempt, deps, {
         type: 'deposited',
         outcome: 'success',
       });
@@ -136,7 +140,7 @@ export async function depositStep(
     case 'ambiguous': {
       const landed = await alreadyDeposited(submission, dmp);
       if (landed)
-        return deposited(id, stored, toSend, prepared.sent, attempt, deps, {
+        return deposited(id, stored, toSend, sent, attempt, deps, {
           type: 'deposited',
           outcome: `${outcome.reason}; found in the DMP (ITI-18)`,
         });

@@ -21,6 +21,7 @@ import { needsSender } from '../lifecycle/replacement.ts';
 import type { DocumentEntry, Submission } from '../model/types.ts';
 import { STATUS } from '../model/vocabulary.ts';
 import { type StoredSubmission, TERMINAL } from '../store/records.ts';
+import { sentDocument } from '../store/sent-version.ts';
 import { type Attempt, type ProcessorDeps, park, reject, retryOrFail, settle } from './attempt.ts';
 import { enqueueDeposit } from './deposit-queue.ts';
 
@@ -91,6 +92,22 @@ async function predecessorEntry(
   );
 }
 
+/** The versionNumber the DMP holds for `uid`, when this gateway sent it (undefined otherwise). */
+async function sentVersionNumber(deps: ProcessorDeps, uid: string): Promise<number | undefined> {
+  const owner = await deps.store.byDocumentUniqueId(uid);
+  const stored = owner ? await deps.store.get(owner) : undefined;
+  return stored && sentDocument(stored, uid)?.versionNumber;
+}
+
+/**
+ * The versionNumber of a new version of a document the DMP holds as `replaced`: above it. The sender's
+ * own number may lag behind when an earlier version of its own went with a higher one than the sender
+ * gave (it followed the gateway's version), or when its number was worked out while that one was on its way.
+ */
+export function nextVersionNumber(own: number, replaced: number | undefined): number {
+  return replaced === undefined ? own : Math.max(own, replaced + 1);
+}
+
 /**
  * Takes the successor slot of `uid`; answers the uniqueId finally replaced (the gateway's own later
  * version when `follow` allows it), or ends the submission.
@@ -139,7 +156,8 @@ async function takeOver(
     const next = rival?.record.documents[0];
     if (!(follow && rival?.record.lifecycle && rival.status === 'deposited' && next))
       return chainBroken(id, attempt, deps, `${target.uid} was already replaced or deleted`, target.uid);
-    target = { uid: next.uniqueId, entryUUID: next.entryUUID, versionNumber: next.versionNumber };
+    const sent = sentDocument(rival, next.uniqueId) ?? next;
+    target = { uid: next.uniqueId, entryUUID: sent.entryUUID, versionNumber: sent.versionNumber };
   }
   return chainBroken(id, attempt, deps, 'too many versions', uid);
 }
@@ -177,11 +195,12 @@ export async function orderReplacements(
       if (taken.kind === 'cancelled') return taken;
       const t = taken.value;
       if (t.uid !== doc.replaces.uniqueId)
-        next = {
-          ...next,
-          versionNumber: (t.versionNumber ?? doc.versionNumber) + 1,
-          replaces: { uniqueId: t.uid, entryUUID: t.entryUUID, cdaId: { root: t.uid } },
-        };
+        next = { ...next, replaces: { uniqueId: t.uid, entryUUID: t.entryUUID, cdaId: { root: t.uid } } };
+      // The gateway writes the header of an unstructured document only; a ready-made CDA keeps its bytes.
+      if (!needsSender(doc)) {
+        const replaced = t.versionNumber ?? (await sentVersionNumber(deps, t.uid));
+        next = { ...next, versionNumber: nextVersionNumber(doc.versionNumber, replaced) };
+      }
     }
     documents.push(next);
   }

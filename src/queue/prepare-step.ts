@@ -8,6 +8,7 @@
  */
 
 import { hasEventOnChain, waitOnChain } from '../lifecycle/chain.ts';
+import { keptFor } from '../lifecycle/kept.ts';
 import { NEEDS_SENDER, needsSender } from '../lifecycle/replacement.ts';
 import { ANNOUNCEMENT } from '../lifecycle/schedule.ts';
 import type { Submission } from '../model/types.ts';
@@ -36,13 +37,21 @@ export type Prepared =
     }
   | { readonly kind: 'done'; readonly result: 'skipped' | 'cancelled' };
 
-/** Facts for the decision and the visibility; an event counts for any earlier version too (src/lifecycle/chain.ts). */
+/**
+ * Facts for the decision and the visibility; an event counts for any earlier version too
+ * (src/lifecycle/chain.ts). A sender's new version keeps what its earlier versions say (a minor's
+ * secrecy, an operator's mask: src/lifecycle/kept.ts); the gateway's own carries its flags already.
+ */
 function visibilityFacts(stored: StoredSubmission, deps: ProcessorDeps): VisibilityFacts {
   const facts = deps.lifecycle?.facts;
   return {
     secrecyRequested: stored.secrecyRequested === true,
     hasEvent: async (type, uids) =>
       facts ? hasEventOnChain({ store: deps.store, facts }, type, uids) : false,
+    ...(facts &&
+      !stored.record.lifecycle && {
+        kept: (doc) => keptFor({ store: deps.store, facts }, stored.record.id, doc),
+      }),
   };
 }
 

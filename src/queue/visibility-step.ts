@@ -2,12 +2,14 @@
  * The visibility policy (src/policy/visibility.ts) applied to each document
  * of a submission about to be sent, with the facts the pipeline knows
  * besides the document: the rules' default flags, the minor's secrecy
- * request (API), whether the announcement took place (event, or this is
+ * request (API), what earlier versions keep (a minor's secrecy, an
+ * operator's mask), whether the announcement took place (event, or this is
  * the gateway's release), and the rules file's options (`releaseAfterDays`,
  * `minors.secretConnection`). Returns the submission with its final flags,
  * what the VIHF needs, and what is recorded as sent.
  */
-import type { Submission } from '../model/types.ts';
+import type { KeptFlags } from '../lifecycle/kept.ts';
+import type { DocumentEntry, Submission } from '../model/types.ts';
 import { type VisibilityOptions, type VisibilityResult, visibility } from '../policy/visibility.ts';
 import { isMinorAt } from '../rules/age.ts';
 import type { RulesInput } from '../rules/decide.ts';
@@ -20,6 +22,8 @@ export interface VisibilityFacts {
   readonly secrecyRequested: boolean;
   /** Whether an event of `type` was received for one of these documents. */
   hasEvent(type: string, uniqueIds: readonly (string | undefined)[]): Promise<boolean>;
+  /** What the earlier versions keep for a sender's new version (src/lifecycle/kept.ts); absent: nothing. */
+  kept?(document: DocumentEntry): Promise<KeptFlags>;
 }
 
 export const NO_FACTS: VisibilityFacts = { secrecyRequested: false, hasEvent: async () => false };
@@ -60,12 +64,14 @@ export async function applyVisibility(
     const announced =
       context.released === true ||
       (await context.facts.hasEvent('announcement', [doc.id.root, doc.replaces?.uniqueId]));
+    const kept = context.facts.kept ? await context.facts.kept(doc) : undefined;
     results.push(
       visibility({
         confidentiality: doc.confidentiality,
         sender: doc.visibility,
         senderSecretConnection: doc.secretConnection === true,
-        secrecyRequested: context.facts.secrecyRequested,
+        secrecyRequested: context.facts.secrecyRequested || kept?.secrecy === true,
+        maskKept: kept?.masked === true,
         rules: context.ruleDefaults?.[i] ?? NO_RULE_VISIBILITY,
         minor: isMinorAt(submission.patient.birthDate, doc.creationTime) ?? true,
         announcementReleased: announced,

@@ -55,6 +55,7 @@ export function recordOf(
       versionNumber: d.versionNumber,
       typeCode: d.typeCode,
       replaces: d.replaces?.uniqueId,
+      ...(d.confidentialityChange && { confidentialityChange: true }),
     })),
     ...(mapping && { mapping }),
     ...(submission.site && { site: submission.site }),

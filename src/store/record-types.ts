@@ -65,6 +65,8 @@ export interface SubmissionRecord {
     readonly versionNumber: number;
     readonly typeCode: Code;
     readonly replaces?: string;
+    /** HL7 `MODIF_CONF_CODE=Y`: the sender restated the document's confidentiality with this version. */
+    readonly confidentialityChange?: boolean;
   }[];
   /** uniqueId of the document a deletion removes. */
   readonly target?: string;
@@ -94,6 +96,14 @@ export interface SentVisibility {
   readonly secretConnection: boolean;
   /** While INVISIBLE_PATIENT was sent: when it must be released. */
   readonly releaseAt?: string;
+  /**
+   * The version actually sent, which differs from the record's when the document followed the gateway's
+   * own later version (src/queue/ordering-step.ts): its versionNumber, entryUUID and the entry it
+   * replaced. Absent in records written before it was kept: the record's then hold.
+   */
+  readonly versionNumber?: number;
+  readonly entryUUID?: string;
+  readonly replaces?: { readonly uniqueId: string; readonly entryUUID?: string };
 }
 
 export interface XdsErrorView {

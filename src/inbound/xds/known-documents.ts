@@ -14,6 +14,7 @@
  */
 import type { Submission } from '../../model/types.ts';
 import type { SubmissionStore } from '../../store/records.ts';
+import { asSent } from '../../store/sent-version.ts';
 import { sha1Hex } from '../../xds/document-entry.ts';
 import type { PredecessorFacts } from './to-submission.ts';
 
@@ -33,7 +34,9 @@ export async function resolvePredecessors(
   for (const [i, entryUUID] of wanted.entries()) {
     const id = ids[i];
     const stored = id ? await store.get(id) : undefined;
-    const doc = stored?.record.documents.find((d) => d.entryUUID === entryUUID);
+    const found = stored?.record.documents.find((d) => d.entryUUID === entryUUID);
+    // The version the DMP holds, which may be higher than the record's (it followed the gateway's own).
+    const doc = stored && found && asSent(stored, found);
     if (doc)
       out.set(entryUUID, { uniqueId: doc.uniqueId, setId: doc.setId, versionNumber: doc.versionNumber });
   }
