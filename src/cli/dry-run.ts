@@ -179,7 +179,9 @@ function evaluate(p: Prepared, options: DryRunOptions, now: Date): DryRunDocumen
   const document = submission.documents[0]!;
   const feeding = mapped.feeding[0]!;
   const site = feeding.site ?? options.config.establishment.finess;
-  const rules = options.rules ?? options.snapshot?.rules.find((r) => r.data.sites.includes(site));
+  // As the worker: the site's rules file, else the establishment's (src/queue/feeding-policy.ts).
+  const governing = (finess: string) => options.snapshot?.rules.find((r) => r.data.sites.includes(finess));
+  const rules = options.rules ?? governing(site) ?? governing(options.config.establishment.finess);
   const context = decisionContext(submission, document, {
     now,
     dmp: options.dmp ?? 'unknown',

@@ -81,14 +81,13 @@ export function mapSubmission(
 }
 
 /**
- * A submission whose sender gave national metadata (MHD, XDS): kept as sent. The structure it names
- * for its author is its site: the VIHF names it, and its rules file decides.
+ * A submission whose sender gave national metadata (MHD, XDS): kept as sent. The structure it names for
+ * each document's author selects the rules (its site's rules file, else the establishment's); the VIHF
+ * stays the establishment's (its certificate).
  */
 export function unmapped(submission: Submission): MappedSubmission {
-  const structureId = submission.author.organisation.id;
-  const named = submission.author.organisation.idSystem === undefined && finessOf(structureId) !== undefined;
   return {
-    submission: named ? { ...submission, site: { structureId } } : submission,
+    submission,
     mapping: { files: [], documents: submission.documents.map((d) => feedingFactsOf(undefined, d)) },
   };
 }

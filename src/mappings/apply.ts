@@ -59,20 +59,17 @@ export function applyMapping(facts: SourceFacts, mapping: LoadedMapping): Mappin
   let siteSource = unmatched(facts.facility, 'facilities');
   let sitePath: PathSegment[] = ['defaults', 'facility'];
   let explicitSite = false;
-  // The structure the message names for its author (HL7 PRT-8) is the site, whatever the unit says.
+  // A site of the establishment that the message names for its author (HL7 PRT-8) is the site, whatever
+  // the unit says. Another structure (one the mapping does not list) stays the author's institution only:
+  // the deposit goes under a site of the establishment (its certificate, its VIHF, its CME rules).
   const named = facts.structure;
   const namedKey =
     named && Object.keys(m.facilities).find((k) => `1${m.facilities[k]!.finess}` === named.value);
-  if (named) values.namedStructure = named.value;
+  if (named && namedKey === undefined)
+    note('authorInstitution (not a site: not in facilities)', named.value, named.path);
   if (named && namedKey !== undefined) {
+    values.namedStructure = named.value;
     [siteKey, siteSource, sitePath, explicitSite] = [namedKey, named.path, ['facilities', namedKey], true];
-  } else if (named) {
-    siteKey = undefined; // a structure the mapping does not list: the message's own, no mapped site values
-    note(
-      'site (authorInstitution, VIHF Identifiant_Structure)',
-      named.value,
-      `${named.path} (not in facilities)`,
-    );
   } else if (unit?.facility && facts.unit && unitKey !== undefined) {
     [siteKey, siteSource, sitePath, explicitSite] = [
       unit.facility,

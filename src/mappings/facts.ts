@@ -60,7 +60,10 @@ export interface SourceFacts {
   readonly practiceSetting?: Sourced<Code>;
   readonly facilityType?: Sourced<Code>;
   readonly contentType?: Sourced<Code>;
-  /** The structure (`1`+FINESS) the message names for its author (HL7 PRT-8): the site, before any mapping. */
+  /**
+   * The structure (`1`+FINESS) the message names for its author (HL7 PRT-8): the site when it is one of
+   * the mapping's facilities, before the unit and the facility codes.
+   */
   readonly structure?: Sourced<string>;
   /** The author the message names, when it names one. */
   readonly author?: Sourced<Author>;

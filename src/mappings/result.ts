@@ -26,7 +26,7 @@ export interface MappedValues {
   /** Submission-set contentTypeCode (1.2.250.1.213.2.2). */
   readonly contentTypeCode?: Code;
   readonly site?: MappedSite;
-  /** The structure the message named itself (SourceFacts.structure): the mapping does not move its author. */
+  /** A site of the mapping the message named itself (SourceFacts.structure): its author is not moved. */
   readonly namedStructure?: string;
   /** VIHF structure attributes [DOMAIN.md §5]: Identifiant_Structure, Secteur_Activite. */
   readonly vihf?: { readonly structureId: string; readonly secteurActivite: Code };

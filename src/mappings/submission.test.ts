@@ -85,12 +85,13 @@ describe('applyResults', () => {
     expect(result.feeding[0]?.site).toBe('999000019');
   });
 
-  it('a structure the mapping does not list is the VIHF site as named, with the configured sector', () => {
+  it("a structure the mapping does not list stays the author institution; the site is the mapping's", () => {
     const other = { id: '1750000001', name: 'Hôpital de test' };
     const structure = { value: other.id, path: 'PRT[1]-8.10' };
     const result = mapped({ ...personAuthor, organisation: other }, { ...psy, structure }, other);
-    expect(result.submission.site).toEqual({ structureId: '1750000001' });
-    expect(result.feeding[0]?.site).toBe('750000001');
+    expect(result.submission.author.organisation).toEqual(other);
+    expect(result.submission.site?.structureId).toBe('1999000027'); // the PSY unit's site
+    expect(result.feeding[0]?.site).toBe('999000027');
   });
 
   it("the gateway's default system author gives way to the mapping's authorDefaults.system", () => {

@@ -136,13 +136,12 @@ export function applyResults(
 ): Mapped {
   const contentType = results[0]?.values.contentTypeCode;
   const first = results[0]?.values;
-  // The VIHF names the mapped site (the message's own structure when it names one the mapping lists), else
-  // the structure the message names, else (absent) the configured establishment.
-  const site: Submission['site'] = first?.vihf
-    ? { structureId: first.vihf.structureId, secteurActivite: first.vihf.secteurActivite }
-    : first?.namedStructure === undefined
-      ? undefined
-      : { structureId: first.namedStructure };
+  // The VIHF names the mapped site (the one the message names when it is a site), else (absent) the
+  // configured establishment.
+  const site: Submission['site'] = first?.vihf && {
+    structureId: first.vihf.structureId,
+    secteurActivite: first.vihf.secteurActivite,
+  };
   const documents = submission.documents.map((doc, i) => {
     const values = results[i]?.values;
     return values ? mapDocument(doc, values, new SiteMove(establishment, values)) : doc;

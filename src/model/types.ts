@@ -175,11 +175,11 @@ export interface Submission {
   readonly patient: Patient;
   readonly documents: readonly DocumentEntry[];
   /**
-   * The geographic site of the submission, as the message names it or the establishment's mapping
-   * attributes it: its VIHF Identifiant_Structure (`1`+FINESS) and Secteur_Activite (absent: the
-   * configured one). Absent: the configured establishment.
+   * The geographic site of the submission, as the establishment's mapping attributes it (the site the
+   * message names, else its unit's or facility's): its VIHF Identifiant_Structure (`1`+FINESS) and
+   * Secteur_Activite. Absent: the configured establishment.
    */
-  readonly site?: { readonly structureId: string; readonly secteurActivite?: Code };
+  readonly site?: { readonly structureId: string; readonly secteurActivite: Code };
 }
 
 /** A request to delete a deposited document (TD3.3c, ITI-57 to the DMP's Deleted status). */

@@ -19,7 +19,11 @@ export function feedingPolicy(parts: {
   readonly td02: Td02Cache;
 }): FeedingPolicy {
   return {
-    rules: (finess) => parts.registry.rulesFor(finess ?? parts.finess),
+    // A site no rules file governs (a structure the sender names that is none of the mapping's sites)
+    // is decided by the establishment's rules: naming another structure never escapes the CME's rules.
+    rules: (finess) =>
+      (finess === undefined ? undefined : parts.registry.rulesFor(finess)) ??
+      parts.registry.rulesFor(parts.finess),
     async patientFacts(patient: Patient) {
       // Facts may have been filed under the IPP (provisional identity) and the INS separately: an
       // opposition recorded under either counts, whatever the other says.

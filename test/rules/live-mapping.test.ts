@@ -190,6 +190,19 @@ describe('each site has its own rules file and deposits under its own structure'
     expect(named.decision).toMatchObject([{ rulesVersion: expect.stringMatching(/^rules-nord\.yaml#/) }]);
   });
 
+  it('a structure the message names that is none of the sites stays the author institution only', async () => {
+    // PRT-8 names another organisation (FINEG 120459876): the site is the MDA unit's (south), its rules
+    // decide, and the deposit goes under the south site's structure.
+    const foreign = SENDER_PRT.replace('FINEG^^^999000019', 'FINEG^^^120459876');
+    expect(foreign).not.toBe(SENDER_PRT);
+    const done = await fromUnit('MDA', sites, foreign);
+    expect({ status: done.status, site: done.mapping?.documents[0]?.site }).toEqual({
+      status: 'deposited',
+      site: '999000027',
+    });
+    expect(sites.sandbox!.document(done.documents[0]!.uniqueId)!.depositorStructureId).toBe('1999000027');
+  });
+
   it("the deposit's VIHF names the site's structure, and so does the deletion of the document", async () => {
     const south = await fromUnit('MDA', sites);
     const uid = south.documents[0]!.uniqueId;

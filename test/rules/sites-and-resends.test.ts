@@ -59,13 +59,14 @@ describe('HL7: the same document resent with another unit (so another site and o
 });
 
 describe('MHD: the site of an unmapped bundle is its author institution', () => {
-  it('a bundle authored at the south site (1999000027) is decided by the south rules (feed)', async () => {
+  /** Posts a bundle authored at `structure`; its submission once ended. */
+  async function bundleFrom(structure: string) {
     const bundle = mhdBundle();
     const doc = bundle.entry[1]!.resource as {
       contained: { resourceType: string; identifier?: { value: string }[] }[];
     };
     const org = doc.contained.find((r) => r.resourceType === 'Organization')!;
-    org.identifier![0]!.value = '1999000027';
+    org.identifier![0]!.value = structure;
     const res = await fetch(`${gw.apiUrl}/fhir`, {
       method: 'POST',
       headers: { 'content-type': 'application/fhir+json' },
@@ -79,9 +80,18 @@ describe('MHD: the site of an unmapped bundle is its author institution', () => 
       json.entry?.[0]?.response?.outcome?.issue[0]?.details?.text?.match(/submission ([0-9a-f-]{36})/)?.[1];
     expect(id).toBeDefined();
     const done = await gw.waitFor(id!, (s) => ENDED.includes(s.status));
-    expect({
+    return {
       status: done.status,
       rules: (done.decision as { rulesVersion?: string }[] | undefined)?.[0]?.rulesVersion?.split('#')[0],
-    }).toEqual({ status: 'deposited', rules: 'rules-sud.yaml' });
+    };
+  }
+
+  it('a bundle authored at the south site (1999000027) is decided by the south rules (feed)', async () => {
+    expect(await bundleFrom('1999000027')).toEqual({ status: 'deposited', rules: 'rules-sud.yaml' });
+  });
+
+  it('a bundle authored at a structure no rules file governs is decided by the establishment’s rules', async () => {
+    // Naming another organisation's FINESS never escapes the CME's rules (the establishment's: skip).
+    expect(await bundleFrom('1120459876')).toEqual({ status: 'skipped', rules: 'rules-nord.yaml' });
   });
 });
