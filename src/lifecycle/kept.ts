@@ -46,14 +46,21 @@ export interface VersionFacts {
 /** What holds for the next version after `versions` (oldest first). Pure. */
 export function keptFlags(versions: readonly VersionFacts[]): KeptFlags {
   let kept = NOTHING_KEPT;
+  let before: Visibility | undefined;
   for (const v of versions) {
     if (v.madeBy === 'visibility' && v.sent)
-      kept = { masked: v.sent.maskedFromProfessionals, secrecy: v.sent.hiddenFromLegalRepresentatives };
+      kept = {
+        // The operator's mask: one the change turned on, or kept on after an earlier operator's; a mask
+        // it merely left as the sender had sent it stays the sender's (its next version may lift it).
+        masked: v.sent.maskedFromProfessionals && (kept.masked || before?.maskedFromProfessionals !== true),
+        secrecy: v.sent.hiddenFromLegalRepresentatives,
+      };
     else if (v.madeBy === 'sender')
       kept = {
         masked: kept.masked && !v.confidentialityChange,
         secrecy: kept.secrecy || v.secrecyRequested || v.sent?.hiddenFromLegalRepresentatives === true,
       };
+    before = v.sent ?? before;
   }
   return kept;
 }

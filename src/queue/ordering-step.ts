@@ -23,7 +23,7 @@ import { STATUS } from '../model/vocabulary.ts';
 import { type StoredSubmission, TERMINAL } from '../store/records.ts';
 import { sentDocument } from '../store/sent-version.ts';
 import { type Attempt, type ProcessorDeps, park, reject, retryOrFail, settle } from './attempt.ts';
-import { enqueueDeposit } from './deposit-queue.ts';
+import { settleMaybeLanded } from './settle-landed.ts';
 
 /** How often a waiting replacement looks at its predecessor again when no wake-up came. */
 export const RECHECK_MS = 30_000;
@@ -122,6 +122,7 @@ async function takeOver(
   id: string,
   stored: StoredSubmission,
   uid: string,
+  patient: Submission['patient'],
   attempt: Attempt,
   deps: ProcessorDeps,
   follow: boolean,
@@ -133,17 +134,17 @@ async function takeOver(
     if (claim.ok) return { kind: 'go', value: target };
     let rival = await deps.store.get(claim.by);
     if (rival?.status === 'failed' && rival.mayHaveLanded) {
-      // The newer version's last request may have reached the DMP: nothing goes over it before it is
-      // known. Its replay looks it up by ITI-18 first (recovered if it landed, sent again if not).
-      await replayMaybeLanded(deps, claim.by, rival.jobId);
-      await facts.addWaiter('after', rival.record.documents[0]?.uniqueId ?? target.uid, id);
-      return park(
-        id,
-        attempt,
-        deps,
-        new Date(Date.now() + RECHECK_MS),
-        `${target.uid}: its newer version may have reached the DMP; replayed to find out`,
-      );
+      // The newer version's last request may have reached the DMP: nothing goes over it before it is known.
+      const landing = await settleMaybeLanded(deps, claim.by, patient);
+      if (landing === 'unknown')
+        return park(
+          id,
+          attempt,
+          deps,
+          new Date(Date.now() + RECHECK_MS),
+          `${target.uid}: its newer version may be in the DMP; ITI-18 could not say yet`,
+        );
+      continue; // recorded deposited, or free: claim again
     }
     if (rival && !TERMINAL.has(rival.status)) {
       await facts.addWaiter('after', rival.record.documents[0]?.uniqueId ?? target.uid, id);
@@ -160,18 +161,6 @@ async function takeOver(
     target = { uid: next.uniqueId, entryUUID: sent.entryUUID, versionNumber: sent.versionNumber };
   }
   return chainBroken(id, attempt, deps, 'too many versions', uid);
-}
-
-/** Queues a replay of a failed record whose request may have landed (compare-and-set: once per failure). */
-async function replayMaybeLanded(deps: ProcessorDeps, id: string, jobId: string | undefined): Promise<void> {
-  const ports = deps.lifecycle!;
-  await enqueueDeposit(ports.queue, deps.store, ports.config, id, {
-    expectedJobId: jobId,
-    allowed: ['failed'],
-    jobId: `${id}-r%n`,
-    event: 'replayed',
-    counter: 'replays',
-  });
 }
 
 /** Resolves (and orders) the predecessor of every replacing document of a submission about to be sent. */
@@ -191,16 +180,32 @@ export async function orderReplacements(
     const entryUUID = await predecessorEntry(id, submission.patient, doc.replaces.uniqueId, attempt, deps);
     let next: DocumentEntry = { ...doc, replaces: { ...doc.replaces, entryUUID } };
     if (deps.lifecycle) {
-      const taken = await takeOver(id, stored, doc.replaces.uniqueId, attempt, deps, !needsSender(doc));
+      const taken = await takeOver(
+        id,
+        stored,
+        doc.replaces.uniqueId,
+        submission.patient,
+        attempt,
+        deps,
+        !needsSender(doc),
+      );
       if (taken.kind === 'cancelled') return taken;
       const t = taken.value;
       if (t.uid !== doc.replaces.uniqueId)
         next = { ...next, replaces: { uniqueId: t.uid, entryUUID: t.entryUUID, cdaId: { root: t.uid } } };
-      // The gateway writes the header of an unstructured document only; a ready-made CDA keeps its bytes.
-      if (!needsSender(doc)) {
-        const replaced = t.versionNumber ?? (await sentVersionNumber(deps, t.uid));
+      // The gateway writes the header of an unstructured document only; a ready-made CDA keeps its bytes,
+      // so one numbered at or below the version the DMP holds cannot go (its sender must renumber it).
+      const replaced = t.versionNumber ?? (await sentVersionNumber(deps, t.uid));
+      if (!needsSender(doc))
         next = { ...next, versionNumber: nextVersionNumber(doc.versionNumber, replaced) };
-      }
+      else if (replaced !== undefined && doc.versionNumber <= replaced)
+        return chainBroken(
+          id,
+          attempt,
+          deps,
+          `the CDA's versionNumber ${doc.versionNumber} is not above the version the DMP holds (${replaced})`,
+          t.uid,
+        );
     }
     documents.push(next);
   }
@@ -219,6 +224,6 @@ export async function orderDeletion(
   const localId = await deps.store.byDocumentUniqueId(uid);
   if (!localId || !deps.lifecycle) return uid; // not deposited through this gateway: ITI-18 decides
   await predecessorEntry(id, patient, uid, attempt, deps);
-  const taken = await takeOver(id, stored, uid, attempt, deps, true);
+  const taken = await takeOver(id, stored, uid, patient, attempt, deps, true);
   return taken.kind === 'go' ? taken.value.uid : uid;
 }
