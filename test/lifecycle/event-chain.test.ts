@@ -7,25 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { earlierVersions, hasEventOnChain, waitOnChain } from '../../src/lifecycle/chain.ts';
 import { receiveEvent } from '../../src/lifecycle/events.ts';
-import { LifecycleFacts } from '../../src/lifecycle/facts.ts';
 import type { LifecycleDeps } from '../../src/lifecycle/schedule.ts';
-import { randomIds } from '../../src/model/ids.ts';
 import type { Submission } from '../../src/model/types.ts';
 import { recordOf } from '../../src/store/identity.ts';
-import { type Harness, harness, silent } from '../support/harness.ts';
+import { type Harness, harness, lifecycleDeps } from '../support/harness.ts';
 
 let h: Harness;
 let deps: LifecycleDeps;
 beforeAll(async () => {
   h = await harness();
-  deps = {
-    store: h.store,
-    queue: h.queue,
-    facts: new LifecycleFacts(h.redis, h.store.prefix),
-    config: h.config,
-    ids: randomIds,
-    log: silent,
-  };
+  deps = lifecycleDeps(h);
 });
 afterAll(async () => {
   await h?.close();

@@ -7,27 +7,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cdaN3 } from '../../fixtures/hl7v2/cda.ts';
-import { LifecycleFacts } from '../../src/lifecycle/facts.ts';
 import type { LifecycleDeps } from '../../src/lifecycle/schedule.ts';
-import { randomIds } from '../../src/model/ids.ts';
 import type { Submission } from '../../src/model/types.ts';
 import { type ProcessorDeps, processJob } from '../../src/queue/processor.ts';
 import { recordOf } from '../../src/store/identity.ts';
 import { LifecycleState } from '../../src/store/lifecycle-state.ts';
-import { type Harness, harness, scriptedDmp, silent } from '../support/harness.ts';
+import { type Harness, harness, lifecycleDeps, scriptedDmp, silent } from '../support/harness.ts';
 
 let h: Harness;
 let lifecycle: LifecycleDeps;
 beforeAll(async () => {
   h = await harness();
-  lifecycle = {
-    store: h.store,
-    queue: h.queue,
-    facts: new LifecycleFacts(h.redis, h.store.prefix),
-    config: h.config,
-    ids: randomIds,
-    log: silent,
-  };
+  lifecycle = lifecycleDeps(h);
 });
 afterAll(async () => {
   await h?.close();

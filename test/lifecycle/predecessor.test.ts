@@ -11,28 +11,19 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Deposit } from '../../src/deposit/build-deposit.ts';
 import { changeVisibility } from '../../src/lifecycle/change.ts';
-import { LifecycleFacts } from '../../src/lifecycle/facts.ts';
 import { createReplacement, type LifecycleDeps } from '../../src/lifecycle/schedule.ts';
-import { randomIds } from '../../src/model/ids.ts';
 import type { Submission } from '../../src/model/types.ts';
 import { STATUS } from '../../src/model/vocabulary.ts';
 import { type ProcessorDeps, processJob } from '../../src/queue/processor.ts';
 import { encodeSubmission } from '../../src/store/codec.ts';
 import { recordOf } from '../../src/store/identity.ts';
-import { type Harness, harness, scriptedDmp, silent } from '../support/harness.ts';
+import { type Harness, harness, lifecycleDeps, scriptedDmp, silent } from '../support/harness.ts';
 
 let h: Harness;
 let lifecycle: LifecycleDeps;
 beforeAll(async () => {
   h = await harness();
-  lifecycle = {
-    store: h.store,
-    queue: h.queue,
-    facts: new LifecycleFacts(h.redis, h.store.prefix),
-    config: h.config,
-    ids: randomIds,
-    log: silent,
-  };
+  lifecycle = lifecycleDeps(h);
 });
 afterAll(async () => {
   await h?.close();

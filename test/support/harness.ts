@@ -11,6 +11,8 @@ import { parseConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import type { DepositEnv } from '../../src/deposit/build-deposit.ts';
 import { documentReferenceToSubmission } from '../../src/inbound/fhir/document-reference.ts';
+import { LifecycleFacts } from '../../src/lifecycle/facts.ts';
+import type { LifecycleDeps } from '../../src/lifecycle/schedule.ts';
 import { randomIds } from '../../src/model/ids.ts';
 import type { Submission } from '../../src/model/types.ts';
 import { createDepositQueue, type DepositQueue } from '../../src/queue/deposit-queue.ts';
@@ -110,4 +112,16 @@ export async function until(what: () => Promise<boolean> | boolean, timeoutMs = 
     if (Date.now() > deadline) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The document lifecycle's ports over a harness (its store, queue and Redis). */
+export function lifecycleDeps(h: Harness): LifecycleDeps {
+  return {
+    store: h.store,
+    queue: h.queue,
+    facts: new LifecycleFacts(h.redis, h.store.prefix),
+    config: h.config,
+    ids: randomIds,
+    log: silent,
+  };
 }
