@@ -5,7 +5,7 @@
  * (cancellation). Same keys and scripts as the store; no patient data.
  */
 import type { SentVisibility, SubmissionStatus, SubmissionStore, TimelineEvent } from './records.ts';
-import { SET_IF_STATUS, TRANSITION_FROM } from './scripts.ts';
+import { SET_IF_STATUS, SETTLE_LANDING, TRANSITION_FROM } from './scripts.ts';
 
 export class LifecycleState {
   readonly store: SubmissionStore;
@@ -41,6 +41,40 @@ export class LifecycleState {
       '1',
       allowed.join(','),
     )) as string;
+  }
+
+  /**
+   * Settles a `failed` record whose last request may have landed, as the ITI-18 lookup found it: `absent`
+   * clears the doubt, `landed` records it `deposited` (with `event`). Only while it is still the record
+   * read (same job, still in doubt): answers false when it changed meanwhile (a replay, another settle).
+   */
+  async settleLanding(
+    id: string,
+    jobId: string | undefined,
+    found: 'landed' | 'absent',
+    event: Omit<TimelineEvent, 'at'>,
+    now = new Date(),
+  ): Promise<boolean> {
+    const result = await this.store.redis.eval(
+      SETTLE_LANDING,
+      5,
+      this.key('sub', id),
+      this.key('sub', id, 'events'),
+      this.key('open'),
+      this.key('payload', id),
+      this.key('outbox'),
+      'deposited',
+      now.toISOString(),
+      JSON.stringify({ at: now.toISOString(), ...event }),
+      JSON.stringify({}),
+      id,
+      '1',
+      String(now.getTime()),
+      String(this.store.retentionSeconds),
+      jobId ?? '',
+      found,
+    );
+    return result === 'ok';
   }
 
   /** {@link SubmissionStore.transition} only from one of `from`; answers 'ok' or the status that refused it. */

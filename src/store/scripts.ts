@@ -117,6 +117,22 @@ if not allowed then return current end
 ${TRANSITION}`;
 
 /**
+ * Settles the doubt on a `failed` record whose last request may have landed, only while it is still that
+ * record (status `failed`, `landing` set, job ARGV[9]): a replay started meanwhile keeps its own doubt, and
+ * of two versions settling it at once one does. ARGV[10] `absent`: the doubt is cleared; `landed`:
+ * {@link TRANSITION} (forced, ARGV[6] = '1') to the status given. Answers 'ok' or 'changed'.
+ */
+export const SETTLE_LANDING = `
+local s0 = redis.call('HGET', KEYS[1], 'status')
+if s0 ~= 'failed' or redis.call('HGET', KEYS[1], 'landing') ~= '1' then return 'changed' end
+if (redis.call('HGET', KEYS[1], 'jobId') or '') ~= ARGV[9] then return 'changed' end
+if ARGV[10] == 'absent' then
+  redis.call('HDEL', KEYS[1], 'landing')
+  return 'ok'
+end
+${TRANSITION}`;
+
+/**
  * Sets one field of the record only while its status is one of ARGV[3] (comma-separated), so a fact the
  * worker reads once the record is `sending` (e.g. a secrecy request) is either seen or refused.
  * KEYS: sub. ARGV: field, value, allowed. Answers 'ok' or the current status.
