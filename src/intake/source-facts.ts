@@ -41,14 +41,14 @@ function authorOf(submission: Submission, where: string): Sourced<Author> | unde
   return author ? { value: author, path: where } : undefined;
 }
 
-function fhirCode(
-  concept: { coding?: { system?: string; code?: string; display?: string }[] } | undefined,
-  where: string,
-) {
-  const coding = concept?.coding?.[0];
-  if (!coding?.code) return undefined;
-  const codeSystem = systemToOid(coding.system) ?? coding.system;
-  const value = { code: coding.code, codeSystem, displayName: coding.display };
+/** The first coding of a concept as sent; values of another JSON type than FHIR's are the FHIR checks' to refuse. */
+function fhirCode(concept: { coding?: unknown } | undefined, where: string) {
+  const coding: unknown = Array.isArray(concept?.coding) ? concept.coding[0] : undefined;
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const { code, system, display } = (coding ?? {}) as Record<string, unknown>;
+  if (!text(code)) return undefined;
+  const codeSystem = systemToOid(text(system)) ?? text(system);
+  const value = { code: code as string, codeSystem, displayName: text(display) };
   return { value, path: `${where}.coding[0]` };
 }
 

@@ -73,6 +73,16 @@ const DR_CASES: Record<string, (d: any) => void> = {
   'content[0].attachment.data = true': (d) => {
     d.content[0].attachment.data = true;
   },
+  // Read by the mapping step (src/intake/source-facts.ts) before the FHIR checks.
+  'type.coding[0].system = 123': (d) => {
+    d.type.coding[0].system = 123;
+  },
+  'type.coding[0].code = {}': (d) => {
+    d.type.coding[0].code = {};
+  },
+  'context.practiceSetting.coding[0].system = {}': (d) => {
+    d.context.practiceSetting.coding[0].system = {};
+  },
 };
 
 it.each(Object.keys(DR_CASES))('POST /fhir/DocumentReference with %s → 4xx, not 500', async (name) => {
