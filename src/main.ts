@@ -28,7 +28,7 @@ import { startNotifyWorker } from './notify/notify-worker.ts';
 import { PatientFactsStore, patientIndexKey } from './patients/facts.ts';
 import { devPkiPaths, ensureDevPki } from './pki/dev-pki.ts';
 import { createDepositQueue } from './queue/deposit-queue.ts';
-import { feedingPolicy, loadRegistry } from './queue/feeding-policy.ts';
+import { feedingPolicy, loadRegistry, reloadRegistry } from './queue/feeding-policy.ts';
 import { scheduleReconcile } from './queue/reconcile.ts';
 import { startDepositWorker } from './queue/worker.ts';
 import { blockingRedis, checkRedis, failFastRedis, whenReady } from './redis.ts';
@@ -143,13 +143,7 @@ export async function start(
     if (roles.has('api') || roles.has('worker')) {
       const registry = loadRegistry(new MappingRegistry(config.mappings.dir));
       log.info({ dir: registry.dir, version: registry.current?.version }, 'mappings and rules loaded');
-      reloadMappings = () => {
-        const result = registry.reload();
-        if (result.ok) log.info({ version: result.version }, 'mappings and rules reloaded');
-        else
-          log.error({ errors: result.errors, version: result.version }, 'mappings not reloaded: kept in use');
-        return result;
-      };
+      reloadMappings = () => reloadRegistry(registry, log);
       await checkRedis(config.redis.url);
       const redis = failFastRedis(config.redis.url, log, 'store');
       const payloadKey = loadPayloadKey(config.storage.encryptionKeyFile, config.devPkiDir);

@@ -23,7 +23,7 @@ export interface Td02Source {
 
 /**
  * The cache, shared by the worker (which asks TD0.2 through `source`) and the HL7 intake (which only
- * forgets: a process without a source never asks the DMP, and answers `error` to `status`).
+ * reconciles it with ADTs: a process without a source never asks the DMP, and answers `error` to `status`).
  */
 export class Td02Cache {
   readonly #redis: Redis;

@@ -9,8 +9,8 @@
  * The HL7 v2 and FHIR DocumentReference doors map. MHD bundles and XDS
  * requests carry national metadata already (PDSm binds every code to the
  * CI-SIS value sets; an XDS source has its own code mapping, `xds.sources`):
- * their documents keep their codes, and their site is the FINESS of their
- * author institution.
+ * their documents keep their codes, and the FINESS of their author
+ * institution selects their rules.
  */
 import type { DocumentReference } from '@medplum/fhirtypes';
 import type { Issue } from '../errors/catalogue.ts';
@@ -56,7 +56,7 @@ export function mapSubmission(
 ): MappedSubmission {
   const snapshot = source?.current;
   // A structure other than the establishment's own is one the message named for its author (a FHIR
-  // author organisation; HL7 says so itself with PRT-8): the site, whatever the mapping's default.
+  // author organisation; HL7 says so itself with PRT-8): the site when it is one of the mapping's.
   const organisation = submission.author.organisation;
   const stated =
     organisation.id !== `1${establishment.finess}` && finessOf(organisation.id) !== undefined

@@ -138,7 +138,7 @@ export function hl7Facts(
   const doc = submission.documents[0];
   const cda = doc?.content.kind === 'cda';
   const asSent = obxTypeAsSent(msg, location);
-  // PRT-8 names the author's structure (the translation checked it): it is the site, before any mapping.
+  // PRT-8 names the author's structure (the translation checked it): the site when it is one of the mapping's.
   const prt = senderSegment(msg);
   const named =
     prt && repetitions(msg, prt, 8)[0] !== undefined ? submission.author.organisation.id : undefined;
@@ -150,7 +150,7 @@ export function hl7Facts(
     facility: (msh && sourced(get(msg, msh, 4), path(msh, 4, 1))) ?? fromOptions.facility,
     visitClass: (pv1 && sourced(get(msg, pv1, 2), path(pv1, 2))) ?? fromOptions.visitClass,
     unit: (pv1 && sourced(get(msg, pv1, 3), path(pv1, 3, 1))) ?? fromOptions.unit,
-    ...(doc?.content.kind === 'cda' ? headerFacts(submission, `${location}-5 `) : {}),
+    ...(cda ? headerFacts(submission, `${location}-5 `) : {}),
     // A wrapped document's type as sent (a local one is the mapping's to translate); a CDA's is its header's,
     // and a local OBX-3 beside it is for the rules only.
     documentType: doc && { value: (cda ? undefined : asSent) ?? doc.typeCode, path: `${location}-3.1` },

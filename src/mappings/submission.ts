@@ -110,10 +110,9 @@ export function finessOf(structureId: string): string | undefined {
 
 /** The feeding facts of one document: the mapping's, else the site its author institution names. */
 export function feedingFactsOf(values: MappedValues | undefined, doc: DocumentEntry): FeedingFacts {
+  // The mapped site (the one the message names, when it is a site), else the author institution's FINESS.
   const institution = doc.authors[0]?.organisation.id;
-  const named = values?.namedStructure === undefined ? undefined : finessOf(values.namedStructure);
-  const site =
-    named ?? values?.site?.finess ?? (institution === undefined ? undefined : finessOf(institution));
+  const site = values?.site?.finess ?? (institution === undefined ? undefined : finessOf(institution));
   return {
     ...(site !== undefined && { site }),
     ...(values?.unit !== undefined && { unit: values.unit }),
@@ -134,8 +133,8 @@ export function applyResults(
   results: readonly (MappingResult | undefined)[],
   establishment?: string,
 ): Mapped {
-  const contentType = results[0]?.values.contentTypeCode;
   const first = results[0]?.values;
+  const contentType = first?.contentTypeCode;
   // The VIHF names the mapped site (the one the message names when it is a site), else (absent) the
   // configured establishment.
   const site: Submission['site'] = first?.vihf && {
@@ -146,7 +145,7 @@ export function applyResults(
     const values = results[i]?.values;
     return values ? mapDocument(doc, values, new SiteMove(establishment, values)) : doc;
   });
-  const author = new SiteMove(establishment, results[0]?.values).author(submission.author);
+  const author = new SiteMove(establishment, first).author(submission.author);
   const files = new Map<string, string>();
   for (const r of results) if (r) files.set(r.mapping.file, r.mapping.version);
   return {

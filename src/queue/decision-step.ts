@@ -26,8 +26,8 @@ import {
 /** What the worker needs to decide; absent = every document is fed as sent. */
 export interface FeedingPolicy {
   /**
-   * The rules of the geographic site `finess` (default: the establishment's), else undefined: the
-   * implicit ones apply (feed, hard blocks only).
+   * The rules of the geographic site `finess`, else the establishment's; undefined when neither has a
+   * rules file: the implicit ones apply (feed, hard blocks only).
    */
   rules(finess?: string): RulesInput | undefined;
   /** PAM-FR facts: the patient's opposition, when an ADT told the gateway. */

@@ -13,18 +13,19 @@ import type { StoredSubmission } from '../store/records.ts';
 import { type Attempt, type ProcessorDeps, reject, retryOrFail, succeed } from './attempt.ts';
 import { orderDeletion } from './ordering-step.ts';
 
-/** The registry entry and site of the document as this gateway deposited it, when it did. */
+/**
+ * The registry entry of the document as this gateway deposited it (when it did), and the site its deposit
+ * was signed for: also for a deposit that ended failed but may have landed, which only ITI-18 found.
+ */
 async function localDeposit(
   deps: ProcessorDeps,
   uniqueId: string,
 ): Promise<{ entryUUID?: string; site?: Submission['site'] }> {
   const owner = await deps.store.byDocumentUniqueId(uniqueId);
   const stored = owner ? await deps.store.get(owner) : undefined;
-  if (stored?.status !== 'deposited') return {};
-  return {
-    entryUUID: stored.record.documents.find((d) => d.uniqueId === uniqueId)?.entryUUID,
-    site: stored.record.site,
-  };
+  const site = stored?.record.site && { site: stored.record.site };
+  if (stored?.status !== 'deposited') return { ...site };
+  return { entryUUID: stored.record.documents.find((d) => d.uniqueId === uniqueId)?.entryUUID, ...site };
 }
 
 export async function deletionStep(

@@ -4,9 +4,10 @@
  * the PAM-FR patient facts, and TD0.2 through its cache.
  */
 
+import type { Logger } from 'pino';
 import type { Td02Cache } from '../dmp/td02-cache.ts';
 import { GatewayError } from '../errors/catalogue.ts';
-import type { MappingRegistry } from '../mappings/registry.ts';
+import type { MappingRegistry, ReloadResult } from '../mappings/registry.ts';
 import type { Patient } from '../model/types.ts';
 import type { PatientFactsStore } from '../patients/facts.ts';
 import type { FeedingPolicy } from './decision-step.ts';
@@ -40,6 +41,14 @@ export function feedingPolicy(parts: {
     },
     dmpStatus: (patient: Patient) => parts.td02.status(patient),
   };
+}
+
+/** Re-reads the folder (SIGHUP): the new version in use, or every error logged and the previous one kept. */
+export function reloadRegistry(registry: MappingRegistry, log: Logger): ReloadResult {
+  const result = registry.reload();
+  if (result.ok) log.info({ version: result.version }, 'mappings and rules reloaded');
+  else log.error({ errors: result.errors, version: result.version }, 'mappings not reloaded: kept in use');
+  return result;
 }
 
 /** Loads the mappings and rules folder once at start; refuses to start listing every error (file:line). */

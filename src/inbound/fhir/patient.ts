@@ -83,15 +83,6 @@ function containedPatient(
 }
 
 /**
- * The patient of a DocumentReference (XDS patientId = INS, sourcePatientInfo = the INS identity
- * traits). The INS comes from `subject`: a contained Patient (`#id`), a logical reference
- * (`subject.identifier`) or a conditional reference `Patient?identifier=urn:oid:<INS OID>|<matricule>`
- * (PDSm4DMP). The traits come from the contained subject, else from the contained
- * `context.sourcePatientInfo` (IHE MHD; PDSm: "cette même ressource est référencée depuis
- * context.sourcePatientInfo"), whose INS, when present, must be the same. `base` is the FHIRPath of the
- * DocumentReference.
- */
-/**
  * The identity status a contained Patient (subject, else context.sourcePatientInfo) states, when the
  * document carries one: a ready-made CDA cannot say it, and an identity that is not qualified must not
  * be sent with its INS (DOMAIN.md §3).
@@ -106,6 +97,15 @@ export function statedIdentityStatus(
   return located && identityStatus(located.patient.extension, located.path, issues);
 }
 
+/**
+ * The patient of a DocumentReference (XDS patientId = INS, sourcePatientInfo = the INS identity
+ * traits). The INS comes from `subject`: a contained Patient (`#id`), a logical reference
+ * (`subject.identifier`) or a conditional reference `Patient?identifier=urn:oid:<INS OID>|<matricule>`
+ * (PDSm4DMP). The traits come from the contained subject, else from the contained
+ * `context.sourcePatientInfo` (IHE MHD; PDSm: "cette même ressource est référencée depuis
+ * context.sourcePatientInfo"), whose INS, when present, must be the same. `base` is the FHIRPath of the
+ * DocumentReference.
+ */
 export function readSubject(
   doc: DocumentReference,
   base: string,
