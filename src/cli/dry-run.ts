@@ -12,7 +12,6 @@ import { GatewayError, type Issue } from '../errors/catalogue.ts';
 import { cdaToSubmission } from '../inbound/cda/cda-document.ts';
 import { documentReferenceToSubmission } from '../inbound/fhir/document-reference.ts';
 import { readHl7Header } from '../inbound/hl7v2/header.ts';
-import { parseHl7 } from '../inbound/hl7v2/message.ts';
 import { translateHl7 } from '../inbound/hl7v2/translate.ts';
 import { localTypesOf } from '../intake/mapping.ts';
 import { cdaFacts, type ExtraFacts, fhirFacts, hl7Facts, withMappedType } from '../intake/source-facts.ts';
@@ -156,7 +155,7 @@ function prepare(
     localTypes: sender && localTypesOf(chooseMapping(sender, options)),
   });
   if (intake.kind !== 'documents') return [];
-  const msg = parseHl7(bytes);
+  const msg = intake.message;
   return intake.documents.map((d) => {
     const facts = hl7Facts(msg, d.submission, d.location, extra);
     const mapping = chooseMapping(facts, options);

@@ -15,7 +15,6 @@ import type { Td02Cache } from '../dmp/td02-cache.ts';
 import { GatewayError, type Issue } from '../errors/catalogue.ts';
 import { StoreUnavailable, storeCall } from '../http/store-errors.ts';
 import { readHl7Header } from '../inbound/hl7v2/header.ts';
-import { parseHl7 } from '../inbound/hl7v2/message.ts';
 import { type PredecessorFacts, translateHl7 } from '../inbound/hl7v2/translate.ts';
 import type { MllpHandler } from '../inbound/hl7v2/transport/mllp-server.ts';
 import type { Hl7Document, Hl7Header, Hl7Intake, RoutingFlags } from '../inbound/hl7v2/types.ts';
@@ -179,12 +178,12 @@ function documentHash(doc: Hl7Document, facts: SourceFacts): string {
 }
 
 /** Stores what the message carries; returns the problems that make it AE (conflicting documents). */
-async function store(intake: Hl7Intake, bytes: Uint8Array, deps: Hl7IntakeDeps, now: Date): Promise<Issue[]> {
+async function store(intake: Hl7Intake, deps: Hl7IntakeDeps, now: Date): Promise<Issue[]> {
   const issues: Issue[] = [];
   const sender = senderKey(intake.header);
   switch (intake.kind) {
     case 'documents': {
-      const msg = parseHl7(bytes);
+      const msg = intake.message;
       for (const doc of intake.documents) {
         const uniqueId = doc.submission.documents[0]?.id.root ?? '';
         const facts = hl7Facts(msg, doc.submission, doc.location, {});
@@ -283,7 +282,7 @@ export async function handleHl7(bytes: Uint8Array, given: Hl7IntakeDeps, now = n
     const print = fingerprint(bytes);
     const seen = await deps.acks.recall(header);
     if (seen) return resent(bytes, seen, print, header, deps, now);
-    const issues = await store(intake, bytes, deps, now);
+    const issues = await store(intake, deps, now);
     if (issues.length > 0) {
       log.info({ type: header.messageType, codes: issues.map((i) => i.code) }, 'HL7 message refused');
       return ackBytes(header, 'AE', now, issues);

@@ -231,5 +231,5 @@ export function translateDocuments(
     flags: meta.flags,
     location: `OBX[${obx.occurrence}]`,
   }));
-  return { kind: 'documents', header, documents: out };
+  return { kind: 'documents', header, documents: out, message: msg };
 }

@@ -6,6 +6,7 @@
  * MLLP/HTTP listeners.
  */
 import type { Author, Code, IdentityStatus, Submission } from '../../model/types.ts';
+import type { Hl7Message } from './message.ts';
 
 /**
  * MSH-3/MSH-4 (sending) or MSH-5/MSH-6 (receiving) application and facility:
@@ -73,7 +74,13 @@ export interface PatientDmpFacts {
 }
 
 export type Hl7Intake =
-  | { readonly kind: 'documents'; readonly header: Hl7Header; readonly documents: readonly Hl7Document[] }
+  | {
+      readonly kind: 'documents';
+      readonly header: Hl7Header;
+      readonly documents: readonly Hl7Document[];
+      /** The parsed message, for what reads it beside the translation (the mapping's facts). */
+      readonly message: Hl7Message;
+    }
   | {
       readonly kind: 'deletion';
       readonly header: Hl7Header;
